@@ -1,0 +1,85 @@
+import { TestDatabases } from '@backstage/backend-test-utils';
+import {
+  applyDatabaseMigrations,
+  rollbackDatabaseMigrations,
+} from './migrations';
+
+jest.setTimeout(60_000);
+
+describe('migrations', () => {
+  const databases = TestDatabases.create({
+    ids: ['SQLITE_3', 'POSTGRES_15'],
+  });
+
+  if (process.env.SLIPWAY_REQUIRE_POSTGRES) {
+    it('runs on PostgreSQL, as the test command requires', () => {
+      expect(databases.eachSupportedId().map(([id]) => id)).toContain(
+        'POSTGRES_15',
+      );
+    });
+  }
+
+  it.each(databases.eachSupportedId())(
+    'goes up and down with data in place, on %p',
+    async databaseId => {
+      const knex = await databases.init(databaseId);
+      await applyDatabaseMigrations(knex);
+
+      const now = new Date();
+      await knex('services').insert({
+        name: 'checkout',
+        entity_ref: 'component:default/checkout',
+        owner_ref: 'group:default/team-payments',
+        spec: JSON.stringify({
+          image: 'registry.example/checkout',
+          port: 8080,
+        }),
+        created_at: now,
+        updated_at: now,
+      });
+      await knex('deployments').insert({
+        id: '00000000-0000-4000-8000-000000000001',
+        service_name: 'checkout',
+        owner_ref: 'group:default/team-payments',
+        channel: 'dev',
+        version: '1.0.0',
+        status: 'requested',
+        active_key: 'checkout/dev',
+        requested_by: 'user:default/alice',
+        created_at: now,
+      });
+      await knex('deployment_events').insert({
+        deployment_id: '00000000-0000-4000-8000-000000000001',
+        type: 'requested',
+        message: 'alice asked for 1.0.0 in dev',
+        created_at: now,
+      });
+
+      // One active deployment per service and channel is enforced by the schema.
+      await expect(
+        knex('deployments').insert({
+          id: '00000000-0000-4000-8000-000000000002',
+          service_name: 'checkout',
+          owner_ref: 'group:default/team-payments',
+          channel: 'dev',
+          version: '1.0.1',
+          status: 'requested',
+          active_key: 'checkout/dev',
+          requested_by: 'user:default/bob',
+          created_at: now,
+        }),
+      ).rejects.toThrow();
+
+      const [{ n }] = await knex('deployment_events').count({ n: '*' });
+      expect(Number(n)).toBe(1);
+
+      await rollbackDatabaseMigrations(knex);
+      expect(await knex.schema.hasTable('deployments')).toBe(false);
+      expect(await knex.schema.hasTable('services')).toBe(false);
+
+      await applyDatabaseMigrations(knex);
+      expect(await knex.schema.hasTable('deployments')).toBe(true);
+      await knex.destroy();
+    },
+  );
+});

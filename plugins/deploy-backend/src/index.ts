@@ -1,0 +1,7 @@
+/**
+ * Slipway's deploy engine, a Backstage backend plugin.
+ *
+ * @packageDocumentation
+ */
+
+export { deployPlugin as default } from './plugin';

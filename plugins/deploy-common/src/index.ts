@@ -1,0 +1,11 @@
+/**
+ * Shared types, permissions and the pure rules that judge rollouts and
+ * migration jobs, used by Slipway's backend and frontend.
+ *
+ * @packageDocumentation
+ */
+
+export * from './types';
+export * from './permissions';
+export * from './rollout';
+export * from './names';

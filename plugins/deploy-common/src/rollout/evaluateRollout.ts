@@ -1,0 +1,116 @@
+import { DeploymentShape, PodShape } from './kubernetesShapes';
+import {
+  DEFAULT_CRASH_LOOP_RESTART_THRESHOLD,
+  UnrecoverablePod,
+  findUnrecoverablePod,
+} from './findUnrecoverablePod';
+
+/**
+ * The judgement of a Deployment's rollout at one moment.
+ *
+ * @public
+ */
+export interface RolloutVerdict {
+  state: 'progressing' | 'complete' | 'failed';
+  message: string;
+  /** Why it failed: `ProgressDeadlineExceeded`, or a container's waiting reason. */
+  reason?: string;
+  /** The pod that made the rollout fail early, when one did. */
+  failingPod?: UnrecoverablePod;
+}
+
+/** @public */
+export interface EvaluateRolloutOptions {
+  /** Pods of the new revision; their container states let a rollout fail early. */
+  pods?: PodShape[];
+  /** The `deployment.kubernetes.io/revision` the caller expects, when it knows it. */
+  expectedRevision?: string;
+  crashLoopRestartThreshold?: number;
+}
+
+const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
+
+/**
+ * Judges a Deployment's rollout with the checks of `kubectl rollout status`,
+ * in kubectl's order, and fails early when a pod of the new revision is stuck
+ * for good (image pull back-off, crash loop past a threshold, bad config).
+ *
+ * @public
+ */
+export function evaluateRollout(
+  deployment: DeploymentShape,
+  options: EvaluateRolloutOptions = {},
+): RolloutVerdict {
+  const name = deployment.metadata?.name ?? 'deployment';
+  const status = deployment.status ?? {};
+
+  if (options.expectedRevision !== undefined) {
+    const revision = deployment.metadata?.annotations?.[REVISION_ANNOTATION];
+    if (revision !== undefined && revision !== options.expectedRevision) {
+      return {
+        state: 'failed',
+        reason: 'RevisionChanged',
+        message: `${name} is at revision ${revision}, not ${options.expectedRevision}: someone else changed it`,
+      };
+    }
+  }
+
+  if (
+    (deployment.metadata?.generation ?? 0) > (status.observedGeneration ?? 0)
+  ) {
+    return {
+      state: 'progressing',
+      message: 'Waiting for deployment spec update to be observed',
+    };
+  }
+
+  const progressing = status.conditions?.find(c => c.type === 'Progressing');
+  if (progressing?.reason === 'ProgressDeadlineExceeded') {
+    return {
+      state: 'failed',
+      reason: 'ProgressDeadlineExceeded',
+      message: `${name} exceeded its progress deadline`,
+    };
+  }
+
+  const waiting = waitingMessage(deployment);
+  if (!waiting) {
+    return { state: 'complete', message: `${name} successfully rolled out` };
+  }
+
+  const stuck = findUnrecoverablePod(
+    options.pods ?? [],
+    options.crashLoopRestartThreshold ?? DEFAULT_CRASH_LOOP_RESTART_THRESHOLD,
+  );
+  if (stuck) {
+    return {
+      state: 'failed',
+      reason: stuck.reason,
+      message: `${stuck.reason} in pod ${stuck.pod}: ${stuck.message}`,
+      failingPod: stuck,
+    };
+  }
+  return { state: 'progressing', message: waiting };
+}
+
+/** kubectl's three waits, in its order; undefined when none applies. */
+function waitingMessage(deployment: DeploymentShape): string | undefined {
+  const desired = deployment.spec?.replicas;
+  const status = deployment.status ?? {};
+  const updated = status.updatedReplicas ?? 0;
+  const total = status.replicas ?? 0;
+  const available = status.availableReplicas ?? 0;
+
+  if (desired !== undefined && updated < desired) {
+    return `Waiting for rollout to finish: ${updated} out of ${desired} new replicas have been updated`;
+  }
+  if (total > updated) {
+    return `Waiting for rollout to finish: ${
+      total - updated
+    } old replicas are pending termination`;
+  }
+  if (available < updated) {
+    return `Waiting for rollout to finish: ${available} of ${updated} updated replicas are available`;
+  }
+  return undefined;
+}

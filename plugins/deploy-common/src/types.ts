@@ -1,0 +1,284 @@
+/**
+ * Health of one service in one release channel, as the Deploy tab shows it.
+ *
+ * @public
+ */
+export type RolloutHealth = 'Healthy' | 'Progressing' | 'Degraded' | 'Missing';
+
+/**
+ * Every status a deployment passes through; see DESIGN.md, "A deployment's life".
+ *
+ * @public
+ */
+export const DEPLOYMENT_STATUSES = [
+  'requested',
+  'awaiting_approval',
+  'migrating',
+  'rolling_out',
+  'soaking',
+  'succeeded',
+  'rejected',
+  'failed',
+  'rolling_back',
+  'rolled_back',
+  'cancelled',
+] as const;
+
+/** @public */
+export type DeploymentStatus = (typeof DEPLOYMENT_STATUSES)[number];
+
+/**
+ * Statuses after which a deployment never changes again.
+ *
+ * @public
+ */
+export const FINAL_DEPLOYMENT_STATUSES: readonly DeploymentStatus[] = [
+  'succeeded',
+  'rejected',
+  'failed',
+  'rolled_back',
+  'cancelled',
+];
+
+/** @public */
+export function isFinalDeploymentStatus(status: DeploymentStatus): boolean {
+  return FINAL_DEPLOYMENT_STATUSES.includes(status);
+}
+
+/**
+ * A release channel's policy, from app-config (`deploy.channels`).
+ *
+ * @public
+ */
+export interface ChannelPolicy {
+  /** A person must approve before the deployment runs. */
+  approvalRequired: boolean;
+  /** The approver must be someone other than the requester. */
+  approverMustDiffer: boolean;
+  /** How long a version must have run here before the next channel may take it. */
+  soakSeconds: number;
+  /** Restore the previous version when a rollout fails. */
+  autoRollback: boolean;
+  /** The Deployment's progressDeadlineSeconds. */
+  progressDeadlineSeconds: number;
+  /** When set, deployments may only start inside this window. */
+  deployWindow?: DeployWindow;
+}
+
+/**
+ * Days and hours (UTC) when deployments may start.
+ *
+ * @public
+ */
+export interface DeployWindow {
+  /** 0 = Sunday … 6 = Saturday. */
+  days: number[];
+  /** "HH:MM", inclusive. */
+  start: string;
+  /** "HH:MM", exclusive. */
+  end: string;
+}
+
+/**
+ * A release channel: dev, staging, prod … in promotion order.
+ *
+ * @public
+ */
+export interface ReleaseChannel {
+  name: string;
+  /** Position in the promotion order, 0 first. */
+  order: number;
+  /** Name of the cluster (from `kubernetes.clusterLocatorMethods`). */
+  cluster: string;
+  /** The namespace pattern, e.g. "slipway-{channel}" or "{service}-{channel}". */
+  namespacePattern: string;
+  policy: ChannelPolicy;
+}
+
+/**
+ * A service's settings in one channel.
+ *
+ * @public
+ */
+export interface ServiceChannelSpec {
+  replicas: number;
+  env: Record<string, string>;
+}
+
+/**
+ * The optional migration step, run as a Job with the new image before rollout.
+ *
+ * @public
+ */
+export interface MigrationSpec {
+  command: string[];
+  timeoutSeconds: number;
+  /** The Job's backoffLimit. */
+  retries: number;
+}
+
+/**
+ * The small config from which Slipway generates a service's Kubernetes objects.
+ *
+ * @public
+ */
+export interface ServiceSpec {
+  /** Image repository without a tag, e.g. "registry.example.com/checkout". */
+  image: string;
+  port: number;
+  /** Per channel, by channel name; channels not listed get one replica and no env. */
+  channels: Record<string, ServiceChannelSpec>;
+  migration?: MigrationSpec;
+}
+
+/**
+ * A service Slipway deploys.
+ *
+ * @public
+ */
+export interface Service {
+  name: string;
+  /** The catalog entity, e.g. "component:default/checkout". */
+  entityRef: string;
+  /** The owning group, e.g. "group:default/team-payments". */
+  ownerRef: string;
+  spec: ServiceSpec;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * One deployment: a version of a service into a channel.
+ *
+ * @public
+ */
+export interface Deployment {
+  id: string;
+  service: string;
+  ownerRef: string;
+  channel: string;
+  version: string;
+  previousVersion?: string;
+  status: DeploymentStatus;
+  requestedBy: string;
+  approvedBy?: string;
+  overrideReason?: string;
+  createdAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+  /** Migration and rollout outcomes, filled in as the run goes. */
+  result?: DeploymentResult;
+}
+
+/**
+ * What the migration and the rollout came to.
+ *
+ * @public
+ */
+export interface DeploymentResult {
+  migration?: {
+    state: 'skipped' | 'succeeded' | 'failed';
+    message: string;
+    job?: string;
+  };
+  rollout?: { state: 'complete' | 'failed'; message: string; reason?: string };
+  rollback?: { state: 'complete' | 'failed'; message: string };
+}
+
+/**
+ * One step in a deployment's life, for the timeline and the live feed.
+ *
+ * @public
+ */
+export interface DeploymentEvent {
+  /** Increasing; use as a cursor. */
+  id: number;
+  deploymentId: string;
+  type: string;
+  message: string;
+  data?: Record<string, unknown>;
+  createdAt: string;
+}
+
+/**
+ * A container's state as the Deploy tab shows it.
+ *
+ * @public
+ */
+export interface ContainerState {
+  name: string;
+  image: string;
+  ready: boolean;
+  restartCount: number;
+  state: 'running' | 'waiting' | 'terminated' | 'unknown';
+  reason?: string;
+  message?: string;
+  exitCode?: number;
+  lastTerminated?: { reason?: string; exitCode?: number; finishedAt?: string };
+}
+
+/**
+ * A pod of a service in a channel.
+ *
+ * @public
+ */
+export interface PodState {
+  name: string;
+  phase: string;
+  version?: string;
+  ready: boolean;
+  containers: ContainerState[];
+}
+
+/**
+ * Live rollout state of a service in a channel (not stored).
+ *
+ * @public
+ */
+export interface ChannelStatus {
+  channel: string;
+  health: RolloutHealth;
+  desiredVersion?: string;
+  runningVersion?: string;
+  replicas: {
+    desired: number;
+    updated: number;
+    ready: number;
+    available: number;
+  };
+  conditions: Array<{
+    type: string;
+    status: string;
+    reason?: string;
+    message?: string;
+  }>;
+  message: string;
+  pods: PodState[];
+  /** Set when the cluster could not be read; the other fields are then empty. */
+  error?: string;
+}
+
+/**
+ * The evidence captured when a rollout or migration fails: pods, containers,
+ * exit codes, logs of the previous container, and events.
+ *
+ * @public
+ */
+export interface FailureEvidence {
+  kind: 'migration' | 'rollout';
+  capturedAt: string;
+  pods: Array<{
+    name: string;
+    containers: Array<
+      ContainerState & { logs?: string; previousLogs?: string }
+    >;
+  }>;
+  events: Array<{
+    reason: string;
+    message: string;
+    type: string;
+    object: string;
+    count?: number;
+    lastSeen?: string;
+  }>;
+}

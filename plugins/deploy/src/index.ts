@@ -1,0 +1,11 @@
+/**
+ * Slipway's frontend: the Deploy tab on each service and the team Deployments page.
+ *
+ * @packageDocumentation
+ */
+
+export { deployPlugin, EntityDeployContent, DeploymentsPage } from './plugin';
+export {
+  isDeployAvailable,
+  SLIPWAY_SERVICE_ANNOTATION,
+} from './isDeployAvailable';

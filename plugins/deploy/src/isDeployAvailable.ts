@@ -1,0 +1,17 @@
+import { Entity } from '@backstage/catalog-model';
+
+/**
+ * The annotation that ties a catalog entity to a Slipway service.
+ *
+ * @public
+ */
+export const SLIPWAY_SERVICE_ANNOTATION = 'slipway.dev/service';
+
+/**
+ * Whether Slipway deploys this entity: it carries the Slipway service annotation.
+ *
+ * @public
+ */
+export function isDeployAvailable(entity: Entity): boolean {
+  return Boolean(entity.metadata.annotations?.[SLIPWAY_SERVICE_ANNOTATION]);
+}

@@ -1,0 +1,44 @@
+import {
+  createComponentExtension,
+  createPlugin,
+  createRoutableExtension,
+} from '@backstage/core-plugin-api';
+import { deploymentsRouteRef } from './routes';
+
+/**
+ * Slipway's frontend plugin, for apps on the legacy frontend system.
+ *
+ * @public
+ */
+export const deployPlugin = createPlugin({
+  id: 'deploy',
+  routes: { deployments: deploymentsRouteRef },
+});
+
+/**
+ * The Deploy tab content for a service's entity page.
+ *
+ * @public
+ */
+export const EntityDeployContent = deployPlugin.provide(
+  createComponentExtension({
+    name: 'EntityDeployContent',
+    component: {
+      lazy: () => import('./components/DeployTab').then(m => m.DeployTab),
+    },
+  }),
+);
+
+/**
+ * The team Deployments page.
+ *
+ * @public
+ */
+export const DeploymentsPage = deployPlugin.provide(
+  createRoutableExtension({
+    name: 'DeploymentsPage',
+    component: () =>
+      import('./components/DeploymentsPage').then(m => m.DeploymentsPage),
+    mountPoint: deploymentsRouteRef,
+  }),
+);
