@@ -9,3 +9,4 @@ export * from './types';
 export * from './permissions';
 export * from './rollout';
 export * from './names';
+export * from './api';

@@ -1,0 +1,137 @@
+// The REST API of the deploy backend, under /api/deploy. The backend's
+// OpenAPI spec (plugins/deploy-backend/src/schema/openapi.yaml) is the
+// authority; these are the same shapes for TypeScript callers.
+import {
+  ChannelStatus,
+  Deployment,
+  DeploymentEvent,
+  DeploymentStatus,
+  FailureEvidence,
+  ReleaseChannel,
+  Service,
+  ServiceSpec,
+} from './types';
+
+/**
+ * `GET /channels` — the release channels in promotion order.
+ *
+ * @public
+ */
+export interface ListChannelsResponse {
+  items: ReleaseChannel[];
+}
+
+/**
+ * `POST /services` — register a service (the scaffolder calls this).
+ *
+ * @public
+ */
+export interface RegisterServiceRequest {
+  name: string;
+  entityRef: string;
+  ownerRef: string;
+  spec: ServiceSpec;
+}
+
+/**
+ * `GET /services/{name}/status` — live rollout state in every channel.
+ *
+ * @public
+ */
+export interface ServiceStatusResponse {
+  service: Service;
+  channels: ChannelStatus[];
+}
+
+/**
+ * `POST /deployments` — deploy a version, or promote (no version: take the
+ * version that succeeded in the previous channel).
+ *
+ * @public
+ */
+export interface CreateDeploymentRequest {
+  service: string;
+  channel: string;
+  version?: string;
+  /** Skips the promotion rule; needs the override permission and is recorded. */
+  overrideReason?: string;
+}
+
+/**
+ * `GET /deployments/{id}` — one deployment with its events and evidence.
+ *
+ * @public
+ */
+export interface DeploymentDetails {
+  deployment: Deployment;
+  events: DeploymentEvent[];
+  evidence: FailureEvidence[];
+}
+
+/**
+ * `GET /deployments` — query parameters; all optional, combined with AND.
+ *
+ * @public
+ */
+export interface ListDeploymentsQuery {
+  service?: string;
+  /** Owner group ref, e.g. "group:default/team-payments". */
+  team?: string;
+  channel?: string;
+  status?: DeploymentStatus;
+  /** ISO timestamps; createdAt within [from, to). */
+  from?: string;
+  to?: string;
+  /** Page size, 1–200, default 50. */
+  limit?: number;
+  /** Opaque cursor from a previous page's nextCursor. */
+  cursor?: string;
+}
+
+/**
+ * `GET /deployments` — a page of history, newest first.
+ *
+ * @public
+ */
+export interface ListDeploymentsResponse {
+  items: Deployment[];
+  nextCursor?: string;
+}
+
+/**
+ * `GET /metrics?team=&from=&to=` — a team's delivery figures over a window.
+ *
+ * @public
+ */
+export interface TeamMetricsResponse {
+  team: string;
+  from: string;
+  to: string;
+  deployments: number;
+  /** Deployments per day, each day in the window (UTC), oldest first. */
+  perDay: Array<{
+    day: string;
+    total: number;
+    succeeded: number;
+    failed: number;
+  }>;
+  /** Succeeded ÷ finished, 0–1; absent when nothing finished. */
+  successRate?: number;
+  medianDurationSeconds?: number;
+  /** Failed or rolled back ÷ finished, 0–1. */
+  changeFailureRate?: number;
+  /** Mean time from a failure in a channel to the next success there. */
+  meanTimeToRestoreSeconds?: number;
+}
+
+/**
+ * `GET /services/{name}/channels/{channel}/pods/{pod}/logs?container=&previous=`
+ *
+ * @public
+ */
+export interface PodLogsResponse {
+  pod: string;
+  container: string;
+  previous: boolean;
+  text: string;
+}
