@@ -1,0 +1,108 @@
+import { ConfigReader } from '@backstage/config';
+import { readChannels } from './readChannels';
+
+const read = (channels: unknown) =>
+  readChannels(new ConfigReader({ deploy: { channels } } as any));
+
+describe('readChannels', () => {
+  it('reads channels in order, with defaults for what is not set', () => {
+    const channels = read([
+      { name: 'dev', cluster: 'local' },
+      {
+        name: 'prod',
+        cluster: 'main',
+        namespace: '{service}-{channel}',
+        approval: { required: true },
+        soakSeconds: 600,
+        autoRollback: false,
+        progressDeadlineSeconds: 120,
+        deployWindow: { days: ['mon', 'Tue'], start: '09:00', end: '17:30' },
+      },
+    ]);
+    expect(channels).toEqual([
+      {
+        name: 'dev',
+        order: 0,
+        cluster: 'local',
+        namespacePattern: 'slipway-{channel}',
+        policy: {
+          approvalRequired: false,
+          approverMustDiffer: true,
+          soakSeconds: 0,
+          autoRollback: true,
+          progressDeadlineSeconds: 300,
+          deployWindow: undefined,
+        },
+      },
+      {
+        name: 'prod',
+        order: 1,
+        cluster: 'main',
+        namespacePattern: '{service}-{channel}',
+        policy: {
+          approvalRequired: true,
+          approverMustDiffer: true,
+          soakSeconds: 600,
+          autoRollback: false,
+          progressDeadlineSeconds: 120,
+          deployWindow: { days: [1, 2], start: '09:00', end: '17:30' },
+        },
+      },
+    ]);
+  });
+
+  it.each([
+    [undefined, 'deploy.channels: no release channels are configured'],
+    [
+      [{ name: 'Prod', cluster: 'x' }],
+      'deploy.channels[0].name: "Prod" must contain only lowercase',
+    ],
+    [
+      [
+        { name: 'dev', cluster: 'x' },
+        { name: 'dev', cluster: 'y' },
+      ],
+      'deploy.channels[1].name: "dev" is used by an earlier channel',
+    ],
+    [
+      [{ name: 'dev', cluster: 'x', namespace: 'team-{team}' }],
+      'deploy.channels[0].namespace: unknown placeholder {team}',
+    ],
+    [
+      [{ name: 'dev', cluster: 'x', progressDeadlineSeconds: 0 }],
+      'deploy.channels[0].progressDeadlineSeconds: must be a whole number',
+    ],
+    [
+      [{ name: 'dev', cluster: 'x', soakSeconds: -5 }],
+      'deploy.channels[0].soakSeconds: must be a whole number',
+    ],
+    [
+      [
+        {
+          name: 'dev',
+          cluster: 'x',
+          deployWindow: { days: ['funday'], start: '09:00', end: '10:00' },
+        },
+      ],
+      'deploy.channels[0].deployWindow.days[0]: "funday" is not a day',
+    ],
+    [
+      [
+        {
+          name: 'dev',
+          cluster: 'x',
+          deployWindow: { days: ['mon'], start: '9am', end: '10:00' },
+        },
+      ],
+      'deploy.channels[0].deployWindow.start: "9am" is not a time',
+    ],
+  ])('rejects %j naming the key', (channels, message) => {
+    expect(() => read(channels)).toThrow(message);
+  });
+
+  it('names the key when a required field is missing', () => {
+    expect(() => read([{ name: 'dev' }])).toThrow(
+      /deploy\.channels\[0\]\.cluster/,
+    );
+  });
+});
