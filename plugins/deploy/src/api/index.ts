@@ -1,0 +1,3 @@
+export { deployApiRef } from './DeployApi';
+export type { DeployApi, PodLogsRequest, TeamMetricsQuery } from './DeployApi';
+export { DeployClient } from './DeployClient';

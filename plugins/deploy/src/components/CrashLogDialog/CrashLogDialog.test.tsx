@@ -1,0 +1,90 @@
+import { screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { crashingPod } from '../../__testUtils__/fixtures';
+import { mockDeployApi } from '../../__testUtils__/mockDeployApi';
+import { renderWithApis } from '../../__testUtils__/renderWithApis';
+import { CrashLogDialog } from './CrashLogDialog';
+
+// LogViewer sizes itself to its parent, which has no size in jsdom.
+jest.mock('react-virtualized-auto-sizer', () => ({
+  __esModule: true,
+  default: (props: {
+    children: (size: { width: number; height: number }) => any;
+  }) => props.children({ width: 800, height: 400 }),
+}));
+
+const container = crashingPod.containers[0];
+
+function renderDialog(deployApi = mockDeployApi()) {
+  return renderWithApis(
+    <CrashLogDialog
+      open
+      onClose={jest.fn()}
+      service="checkout"
+      channel="prod"
+      pod={crashingPod.name}
+      container={container}
+    />,
+    { deployApi },
+  );
+}
+
+describe('CrashLogDialog', () => {
+  it('shows the crashed container logs first, then the current ones', async () => {
+    const deployApi = mockDeployApi();
+    deployApi.getPodLogs.mockImplementation(async request => ({
+      pod: request.pod,
+      container: request.container,
+      previous: Boolean(request.previous),
+      text: request.previous
+        ? 'panic: cannot connect to database'
+        : 'starting checkout',
+    }));
+    await renderDialog(deployApi);
+
+    expect(
+      screen.getByRole('dialog', {
+        name: `Logs of app in ${crashingPod.name}`,
+      }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('CrashLoopBackOff · exit code 137 · 4 restarts'),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByText(/panic: cannot connect to database/),
+    ).toBeInTheDocument();
+    expect(deployApi.getPodLogs).toHaveBeenCalledWith({
+      service: 'checkout',
+      channel: 'prod',
+      pod: crashingPod.name,
+      container: 'app',
+      previous: true,
+    });
+
+    await userEvent.click(screen.getByRole('tab', { name: 'Current container' }));
+    expect(await screen.findByText(/starting checkout/)).toBeInTheDocument();
+  });
+
+  it('says when a container left no logs', async () => {
+    const deployApi = mockDeployApi();
+    deployApi.getPodLogs.mockResolvedValue({
+      pod: crashingPod.name,
+      container: 'app',
+      previous: true,
+      text: '',
+    });
+    await renderDialog(deployApi);
+    expect(
+      await screen.findByText('The previous container left no logs.'),
+    ).toBeInTheDocument();
+  });
+
+  it('shows why the logs could not be read', async () => {
+    const deployApi = mockDeployApi();
+    deployApi.getPodLogs.mockRejectedValue(new Error('pod not found'));
+    await renderDialog(deployApi);
+    expect(
+      await screen.findByText('Error: pod not found', { selector: 'h6' }),
+    ).toBeInTheDocument();
+  });
+});

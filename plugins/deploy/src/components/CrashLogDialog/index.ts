@@ -1,0 +1,2 @@
+export { CrashLogDialog, describeContainerProblem } from './CrashLogDialog';
+export type { CrashLogDialogProps } from './CrashLogDialog';

@@ -1,0 +1,63 @@
+import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { makeDeployment } from '../../__testUtils__/fixtures';
+import { mockDeployApi } from '../../__testUtils__/mockDeployApi';
+import { renderWithApis } from '../../__testUtils__/renderWithApis';
+import { DeployDialog } from './DeployDialog';
+
+describe('DeployDialog', () => {
+  it('posts the version to the channel and reports the deployment', async () => {
+    const deployApi = mockDeployApi();
+    const deployment = makeDeployment({ status: 'requested' });
+    deployApi.createDeployment.mockResolvedValue(deployment);
+    const onDeployed = jest.fn();
+    await renderWithApis(
+      <DeployDialog
+        open
+        service="checkout"
+        channel="dev"
+        onClose={jest.fn()}
+        onDeployed={onDeployed}
+      />,
+      { deployApi },
+    );
+
+    expect(
+      screen.getByRole('dialog', { name: 'Deploy checkout to dev' }),
+    ).toBeInTheDocument();
+    const deploy = screen.getByRole('button', { name: 'Deploy' });
+    expect(deploy).toBeDisabled();
+    await userEvent.type(screen.getByLabelText(/Version/), ' 1.2.3 ');
+    await userEvent.click(deploy);
+
+    await waitFor(() => expect(onDeployed).toHaveBeenCalledWith(deployment));
+    expect(deployApi.createDeployment).toHaveBeenCalledWith({
+      service: 'checkout',
+      channel: 'dev',
+      version: '1.2.3',
+    });
+  });
+
+  it('shows the backend reason when the deployment is refused', async () => {
+    const deployApi = mockDeployApi();
+    deployApi.createDeployment.mockRejectedValue(
+      new Error('checkout already has an active deployment in dev'),
+    );
+    const onDeployed = jest.fn();
+    await renderWithApis(
+      <DeployDialog
+        open
+        service="checkout"
+        channel="dev"
+        onClose={jest.fn()}
+        onDeployed={onDeployed}
+      />,
+      { deployApi },
+    );
+    await userEvent.type(screen.getByLabelText(/Version/), '1.2.3{enter}');
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'checkout already has an active deployment in dev',
+    );
+    expect(onDeployed).not.toHaveBeenCalled();
+  });
+});

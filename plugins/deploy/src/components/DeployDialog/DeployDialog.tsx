@@ -1,0 +1,96 @@
+import { useApi } from '@backstage/core-plugin-api';
+import Button from '@material-ui/core/Button';
+import Dialog from '@material-ui/core/Dialog';
+import DialogActions from '@material-ui/core/DialogActions';
+import DialogContent from '@material-ui/core/DialogContent';
+import DialogContentText from '@material-ui/core/DialogContentText';
+import DialogTitle from '@material-ui/core/DialogTitle';
+import TextField from '@material-ui/core/TextField';
+import Typography from '@material-ui/core/Typography';
+import { Deployment } from '@slipway/plugin-deploy-common';
+import { FormEvent, useId, useState } from 'react';
+import useAsyncFn from 'react-use/esm/useAsyncFn';
+import { deployApiRef } from '../../api';
+import { describeError } from '../describeError';
+
+/** Props of {@link DeployDialog}. */
+export interface DeployDialogProps {
+  open: boolean;
+  service: string;
+  channel: string;
+  onClose: () => void;
+  onDeployed: (deployment: Deployment) => void;
+}
+
+/** Asks for a version (an image tag or digest) and deploys it to a channel. */
+export function DeployDialog(props: DeployDialogProps) {
+  const { open, service, channel, onClose, onDeployed } = props;
+  const deployApi = useApi(deployApiRef);
+  const titleId = useId();
+  const [version, setVersion] = useState('');
+  const [state, deploy] = useAsyncFn(async () => {
+    const deployment = await deployApi.createDeployment({
+      service,
+      channel,
+      version: version.trim(),
+    });
+    onDeployed(deployment);
+  }, [deployApi, service, channel, version, onDeployed]);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (version.trim()) {
+      deploy();
+    }
+  };
+
+  return (
+    <Dialog
+      open={open}
+      onClose={onClose}
+      aria-labelledby={titleId}
+      fullWidth
+      maxWidth="xs"
+    >
+      <form onSubmit={submit}>
+        <DialogTitle id={titleId}>
+          Deploy {service} to {channel}
+        </DialogTitle>
+        <DialogContent>
+          <DialogContentText>
+            Migrations run first; the rollout starts when they succeed.
+          </DialogContentText>
+          <TextField
+            id={`${titleId}-version`}
+            autoFocus
+            fullWidth
+            required
+            label="Version"
+            helperText="An image tag or digest, e.g. 1.4.0"
+            value={version}
+            onChange={e => setVersion(e.target.value)}
+            disabled={state.loading}
+          />
+          {state.error && (
+            <Typography role="alert" color="error">
+              {describeError(state.error)}
+            </Typography>
+          )}
+        </DialogContent>
+        <DialogActions>
+          <Button onClick={onClose} disabled={state.loading}>
+            Close
+          </Button>
+          <Button
+            type="submit"
+            color="primary"
+            variant="contained"
+            disabled={state.loading || !version.trim()}
+          >
+            Deploy
+          </Button>
+        </DialogActions>
+      </form>
+    </Dialog>
+  );
+}

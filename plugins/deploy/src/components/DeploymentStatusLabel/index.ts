@@ -1,0 +1,4 @@
+export {
+  DeploymentStatusLabel,
+  deploymentStatusText,
+} from './DeploymentStatusLabel';
