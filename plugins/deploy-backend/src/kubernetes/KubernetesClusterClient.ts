@@ -1,0 +1,253 @@
+import {
+  AppsV1Api,
+  BatchV1Api,
+  CoreV1Api,
+  CoreV1Event,
+  KubeConfig,
+  KubernetesObject,
+  KubernetesObjectApi,
+  PatchStrategy,
+  V1Deployment,
+  V1Job,
+  V1Pod,
+  V1ReplicaSet,
+  setHeaderOptions,
+} from '@kubernetes/client-node';
+import { ClusterClient, PodLogOptions } from './ClusterClient';
+import {
+  KubernetesCall,
+  describeKubernetesError,
+  statusCodeOf,
+} from './kubernetesErrors';
+import {
+  APP_CONTAINER,
+  DEPLOYMENT_ID_ANNOTATION,
+  LABELS,
+  VERSION_ANNOTATION,
+  versionLabel,
+  versionOfImage,
+} from './renderServiceObjects';
+
+/** RBAC's name for an object's resource, for error messages. */
+function resourceOf(object: KubernetesObject): string {
+  const group = object.apiVersion?.includes('/')
+    ? `.${object.apiVersion.split('/')[0]}`
+    : '';
+  return `${(object.kind ?? 'object').toLowerCase()}s${group}`;
+}
+
+/** A {@link ClusterClient} over `@kubernetes/client-node`. */
+export class KubernetesClusterClient implements ClusterClient {
+  static create(kubeConfig: KubeConfig): KubernetesClusterClient {
+    return new KubernetesClusterClient(
+      kubeConfig.getCurrentCluster()?.name ?? 'unknown',
+      kubeConfig.makeApiClient(AppsV1Api),
+      kubeConfig.makeApiClient(BatchV1Api),
+      kubeConfig.makeApiClient(CoreV1Api),
+      KubernetesObjectApi.makeApiClient(kubeConfig),
+    );
+  }
+
+  private constructor(
+    private readonly cluster: string,
+    private readonly apps: AppsV1Api,
+    private readonly batch: BatchV1Api,
+    private readonly core: CoreV1Api,
+    private readonly objects: KubernetesObjectApi,
+  ) {}
+
+  async applyObjects<T extends KubernetesObject>(
+    objects: T[],
+    fieldManager = 'slipway',
+  ): Promise<T[]> {
+    const applied: T[] = [];
+    // In order: a Deployment may name the ServiceAccount applied before it.
+    for (const object of objects) {
+      applied.push(
+        await this.call(
+          {
+            verb: 'patch',
+            resource: resourceOf(object),
+            namespace: object.metadata?.namespace ?? '',
+            name: object.metadata?.name,
+          },
+          () =>
+            this.objects.patch(
+              object,
+              undefined,
+              undefined,
+              fieldManager,
+              true,
+              PatchStrategy.ServerSideApply,
+            ),
+        ),
+      );
+    }
+    return applied;
+  }
+
+  getDeployment(
+    namespace: string,
+    name: string,
+  ): Promise<V1Deployment | undefined> {
+    return this.read(
+      { verb: 'get', resource: 'deployments.apps', namespace, name },
+      () => this.apps.readNamespacedDeployment({ namespace, name }),
+    );
+  }
+
+  setDeploymentImage(
+    namespace: string,
+    name: string,
+    image: string,
+    deploymentId: string,
+  ): Promise<V1Deployment> {
+    const version = versionOfImage(image) ?? '';
+    const versioned = {
+      labels: { [LABELS.version]: versionLabel(version) },
+      annotations: { [VERSION_ANNOTATION]: version },
+    };
+    // A strategic merge patch merges containers by name, so only the app
+    // container's image changes, whoever owns the rest of the spec.
+    const body = {
+      metadata: {
+        labels: versioned.labels,
+        annotations: {
+          ...versioned.annotations,
+          [DEPLOYMENT_ID_ANNOTATION]: deploymentId,
+        },
+      },
+      spec: {
+        template: {
+          metadata: versioned,
+          spec: { containers: [{ name: APP_CONTAINER, image }] },
+        },
+      },
+    };
+    return this.call(
+      { verb: 'patch', resource: 'deployments.apps', namespace, name },
+      () =>
+        this.apps.patchNamespacedDeployment(
+          { namespace, name, body, fieldManager: 'slipway' },
+          setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
+        ),
+    );
+  }
+
+  async listPods(namespace: string, labelSelector: string): Promise<V1Pod[]> {
+    const list = await this.call(
+      { verb: 'list', resource: 'pods', namespace },
+      () => this.core.listNamespacedPod({ namespace, labelSelector }),
+    );
+    return list.items;
+  }
+
+  readPodLog(
+    namespace: string,
+    pod: string,
+    container: string,
+    options: PodLogOptions = {},
+  ): Promise<string> {
+    return this.call(
+      { verb: 'get', resource: 'pods/log', namespace, name: pod },
+      () =>
+        this.core.readNamespacedPodLog({
+          namespace,
+          name: pod,
+          container,
+          previous: options.previous,
+          tailLines: options.tailLines,
+        }),
+    );
+  }
+
+  async createJob(job: V1Job): Promise<V1Job> {
+    const namespace = job.metadata?.namespace ?? '';
+    const name = job.metadata?.name ?? '';
+    const call = { verb: 'create', resource: 'jobs.batch', namespace, name };
+    try {
+      return await this.batch.createNamespacedJob({ namespace, body: job });
+    } catch (error) {
+      if (statusCodeOf(error) !== 409) {
+        throw describeKubernetesError(error, {
+          ...call,
+          cluster: this.cluster,
+        });
+      }
+    }
+    // Created before (a retried step): that Job is the one to follow.
+    const existing = await this.getJob(namespace, name);
+    if (!existing) {
+      throw new Error(
+        `Job ${name} in namespace "${namespace}" of cluster "${this.cluster}" already existed, then vanished; try again`,
+      );
+    }
+    return existing;
+  }
+
+  getJob(namespace: string, name: string): Promise<V1Job | undefined> {
+    return this.read(
+      { verb: 'get', resource: 'jobs.batch', namespace, name },
+      () => this.batch.readNamespacedJob({ namespace, name }),
+    );
+  }
+
+  async listEvents(
+    namespace: string,
+    involvedObjectNames?: string[],
+  ): Promise<CoreV1Event[]> {
+    const list = await this.call(
+      { verb: 'list', resource: 'events', namespace },
+      () => this.core.listNamespacedEvent({ namespace }),
+    );
+    // A field selector matches one name per request; one list and a filter
+    // costs less than a request per object.
+    const names = involvedObjectNames && new Set(involvedObjectNames);
+    return list.items
+      .filter(e => !names || names.has(e.involvedObject.name ?? ''))
+      .sort((a, b) => eventTime(a) - eventTime(b));
+  }
+
+  async listReplicaSets(
+    namespace: string,
+    labelSelector: string,
+  ): Promise<V1ReplicaSet[]> {
+    const list = await this.call(
+      { verb: 'list', resource: 'replicasets.apps', namespace },
+      () => this.apps.listNamespacedReplicaSet({ namespace, labelSelector }),
+    );
+    return list.items;
+  }
+
+  private async call<T>(
+    call: Omit<KubernetesCall, 'cluster'>,
+    request: () => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await request();
+    } catch (error) {
+      throw describeKubernetesError(error, { ...call, cluster: this.cluster });
+    }
+  }
+
+  /** A read where 404 means "there is none". */
+  private async read<T>(
+    call: Omit<KubernetesCall, 'cluster'>,
+    request: () => Promise<T>,
+  ): Promise<T | undefined> {
+    try {
+      return await request();
+    } catch (error) {
+      if (statusCodeOf(error) === 404) {
+        return undefined;
+      }
+      throw describeKubernetesError(error, { ...call, cluster: this.cluster });
+    }
+  }
+}
+
+function eventTime(event: CoreV1Event): number {
+  const time =
+    event.lastTimestamp ?? event.eventTime ?? event.firstTimestamp ?? undefined;
+  return time ? new Date(time).getTime() : 0;
+}
