@@ -1,4 +1,7 @@
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  AuthorizeResult,
+  EvaluatePermissionRequest,
+} from '@backstage/plugin-permission-common';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
 import { mockApis, renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { ReactNode } from 'react';
@@ -16,16 +19,21 @@ export async function renderWithApis(
   element: ReactNode,
   options: {
     deployApi?: DeployApi;
-    allow?: string[];
+    /** Permission names to allow, or a decision per request; default all. */
+    allow?: string[] | ((request: EvaluatePermissionRequest) => boolean);
     apis?: ApiPair[];
   } = {},
 ) {
   const deployApi = options.deployApi ?? mockDeployApi();
+  const { allow } = options;
+  const isAllowed = (request: EvaluatePermissionRequest) => {
+    if (!allow) return true;
+    if (typeof allow === 'function') return allow(request);
+    return allow.includes(request.permission.name);
+  };
   const permissionApi = mockApis.permission({
     authorize: request =>
-      !options.allow || options.allow.includes(request.permission.name)
-        ? AuthorizeResult.ALLOW
-        : AuthorizeResult.DENY,
+      isAllowed(request) ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
   });
   const apis = [
     [deployApiRef, deployApi],

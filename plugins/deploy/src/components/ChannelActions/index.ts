@@ -1,0 +1,2 @@
+export { ChannelActions } from './ChannelActions';
+export type { ChannelActionsProps } from './ChannelActions';

@@ -1,0 +1,1 @@
+export { PodList, isFailingContainer } from './PodList';
