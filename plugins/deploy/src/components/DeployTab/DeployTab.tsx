@@ -1,6 +1,7 @@
 import { EmptyState } from '@backstage/core-components';
 import { useEntity } from '@backstage/plugin-catalog-react';
 import { SLIPWAY_SERVICE_ANNOTATION } from '../../isDeployAvailable';
+import { ServiceDeployPanel } from '../ServiceDeployPanel';
 
 /** The Deploy tab of a service's catalog page. */
 export function DeployTab() {
@@ -15,11 +16,5 @@ export function DeployTab() {
       />
     );
   }
-  return (
-    <EmptyState
-      missing="content"
-      title={`Deploying ${service} is coming soon`}
-      description="Release channels, rollout state and crash logs will show here."
-    />
-  );
+  return <ServiceDeployPanel service={service} />;
 }

@@ -1,0 +1,2 @@
+export { DeploymentHistory } from './DeploymentHistory';
+export type { DeploymentHistoryProps } from './DeploymentHistory';

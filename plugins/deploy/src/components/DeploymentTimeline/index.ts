@@ -1,0 +1,1 @@
+export { DeploymentTimeline } from './DeploymentTimeline';

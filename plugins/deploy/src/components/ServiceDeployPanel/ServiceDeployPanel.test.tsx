@@ -1,0 +1,148 @@
+import { ResponseError } from '@backstage/errors';
+import { signalApiRef } from '@backstage/plugin-signals-react';
+import { screen, waitFor, within } from '@testing-library/react';
+import {
+  channels,
+  makeChannelStatus,
+  makeDeployment,
+} from '../../__testUtils__/fixtures';
+import { mockDeployApi } from '../../__testUtils__/mockDeployApi';
+import { mockSignalApi } from '../../__testUtils__/mockSignalApi';
+import { renderWithApis } from '../../__testUtils__/renderWithApis';
+import { ServiceDeployPanel } from './ServiceDeployPanel';
+
+function apiWithService() {
+  const deployApi = mockDeployApi();
+  // Out of order on purpose: the cards follow the channel order.
+  deployApi.getChannels.mockResolvedValue({
+    items: [channels[2], channels[0], channels[1]],
+  });
+  deployApi.getServiceStatus.mockResolvedValue({
+    service: {
+      name: 'checkout',
+      entityRef: 'component:default/checkout',
+      ownerRef: 'group:default/team-payments',
+      spec: { image: 'registry.example.com/checkout', port: 8080, channels: {} },
+      createdAt: '2026-11-01T00:00:00.000Z',
+      updatedAt: '2026-11-01T00:00:00.000Z',
+    },
+    channels: [
+      makeChannelStatus({ channel: 'dev', runningVersion: '1.3.0' }),
+      makeChannelStatus({ channel: 'staging', runningVersion: '1.3.0' }),
+      makeChannelStatus({ channel: 'prod', runningVersion: '1.2.3' }),
+    ],
+  });
+  deployApi.listDeployments.mockResolvedValue({
+    items: [
+      makeDeployment({
+        id: 'd3',
+        channel: 'prod',
+        version: '1.3.0',
+        status: 'awaiting_approval',
+        finishedAt: undefined,
+      }),
+      makeDeployment({ id: 'd2', channel: 'staging', version: '1.3.0' }),
+    ],
+  });
+  return deployApi;
+}
+
+describe('ServiceDeployPanel', () => {
+  it('shows one card per channel in promotion order, then the history', async () => {
+    const deployApi = apiWithService();
+    await renderWithApis(<ServiceDeployPanel service="checkout" />, {
+      deployApi,
+    });
+    const titles = await screen.findAllByText(/^(dev|staging|prod)$/, {
+      selector: '.MuiCardHeader-title',
+    });
+    expect(titles.map(t => t.textContent)).toEqual(['dev', 'staging', 'prod']);
+    expect(screen.getByText('Deployment history')).toBeInTheDocument();
+    expect(deployApi.getServiceStatus).toHaveBeenCalledWith('checkout');
+    expect(deployApi.listDeployments).toHaveBeenCalledWith({
+      service: 'checkout',
+      limit: 20,
+    });
+    // prod's pending deployment can be approved from prod's card.
+    expect(
+      await screen.findByRole('button', { name: 'Approve 1.3.0 for prod' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', {
+        name: 'Promote checkout from staging to prod',
+      }),
+    ).toBeInTheDocument();
+  });
+
+  it('refetches when the backend signals a change on the service channel', async () => {
+    const deployApi = apiWithService();
+    const signals = mockSignalApi();
+    await renderWithApis(<ServiceDeployPanel service="checkout" />, {
+      deployApi,
+      apis: [[signalApiRef, signals.api]],
+    });
+    await screen.findByText('Deployment history');
+    expect(deployApi.getServiceStatus).toHaveBeenCalledTimes(1);
+    expect(signals.isSubscribed('deploy:service:checkout')).toBe(true);
+
+    signals.publish('deploy:service:checkout', { type: 'status-changed' });
+    await waitFor(() =>
+      expect(deployApi.getServiceStatus).toHaveBeenCalledTimes(2),
+    );
+    expect(deployApi.listDeployments).toHaveBeenCalledTimes(2);
+  });
+
+  it('shows progress while loading', async () => {
+    const deployApi = mockDeployApi();
+    deployApi.getChannels.mockReturnValue(new Promise(() => {}));
+    deployApi.getServiceStatus.mockReturnValue(new Promise(() => {}));
+    await renderWithApis(<ServiceDeployPanel service="checkout" />, {
+      deployApi,
+    });
+    expect(await screen.findByTestId('progress')).toBeInTheDocument();
+  });
+
+  it('shows the backend error', async () => {
+    const deployApi = mockDeployApi();
+    deployApi.getServiceStatus.mockRejectedValue(new Error('database locked'));
+    await renderWithApis(<ServiceDeployPanel service="checkout" />, {
+      deployApi,
+    });
+    expect(
+      await screen.findByText('Error: database locked', { selector: 'h6' }),
+    ).toBeInTheDocument();
+  });
+
+  it('explains an unknown service', async () => {
+    const deployApi = mockDeployApi();
+    deployApi.getServiceStatus.mockRejectedValue(
+      await ResponseError.fromResponse(
+        new Response(
+          JSON.stringify({
+            error: { name: 'NotFoundError', message: 'no service checkout' },
+            response: { statusCode: 404 },
+          }),
+          { status: 404, headers: { 'Content-Type': 'application/json' } },
+        ),
+      ),
+    );
+    await renderWithApis(<ServiceDeployPanel service="checkout" />, {
+      deployApi,
+    });
+    expect(
+      await screen.findByText('Slipway does not know the service checkout'),
+    ).toBeInTheDocument();
+  });
+
+  it('explains missing channel configuration', async () => {
+    const deployApi = apiWithService();
+    deployApi.getChannels.mockResolvedValue({ items: [] });
+    await renderWithApis(<ServiceDeployPanel service="checkout" />, {
+      deployApi,
+    });
+    const empty = await screen.findByText('No release channels are configured');
+    expect(
+      within(empty.parentElement!.parentElement!).getByText(/deploy\.channels/),
+    ).toBeInTheDocument();
+  });
+});

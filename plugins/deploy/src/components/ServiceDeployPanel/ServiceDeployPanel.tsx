@@ -1,0 +1,130 @@
+import {
+  EmptyState,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { ResponseError } from '@backstage/errors';
+import { useSignal } from '@backstage/plugin-signals-react';
+import Grid from '@material-ui/core/Grid';
+import {
+  Deployment,
+  isFinalDeploymentStatus,
+} from '@slipway/plugin-deploy-common';
+import { useEffect, useReducer } from 'react';
+import useAsync from 'react-use/esm/useAsync';
+import { deployApiRef } from '../../api';
+import { useDeploymentHistory } from '../../hooks/useDeploymentHistory';
+import { DeploySignal, serviceSignalChannel } from '../../signals';
+import { ChannelCard } from '../ChannelCard';
+import { DeploymentHistory } from '../DeploymentHistory';
+
+/** The newest unfinished deployment per channel. */
+function activeByChannel(deployments: Deployment[]): Map<string, Deployment> {
+  const active = new Map<string, Deployment>();
+  for (const deployment of deployments) {
+    if (
+      !isFinalDeploymentStatus(deployment.status) &&
+      !active.has(deployment.channel)
+    ) {
+      active.set(deployment.channel, deployment);
+    }
+  }
+  return active;
+}
+
+/**
+ * A service's channels, in promotion order, and its deployment history.
+ * Refreshes when the backend signals a change; it does not poll.
+ */
+export function ServiceDeployPanel(props: { service: string }) {
+  const { service } = props;
+  const deployApi = useApi(deployApiRef);
+  const { lastSignal } = useSignal<DeploySignal>(serviceSignalChannel(service));
+  const [refreshKey, refresh] = useReducer((n: number) => n + 1, 0);
+
+  useEffect(() => {
+    if (lastSignal) refresh();
+  }, [lastSignal]);
+
+  const state = useAsync(async () => {
+    const [channels, status] = await Promise.all([
+      deployApi.getChannels(),
+      deployApi.getServiceStatus(service),
+    ]);
+    return {
+      channels: [...channels.items].sort((a, b) => a.order - b.order),
+      statusByChannel: new Map(status.channels.map(c => [c.channel, c])),
+    };
+  }, [deployApi, service, refreshKey]);
+  const history = useDeploymentHistory({ service, limit: 20 }, refreshKey);
+
+  if (state.loading && !state.value) {
+    return <Progress />;
+  }
+  if (state.error) {
+    if (
+      state.error instanceof ResponseError &&
+      state.error.statusCode === 404
+    ) {
+      return (
+        <EmptyState
+          missing="data"
+          title={`Slipway does not know the service ${service}`}
+          description="Create it from the Slipway service template, or check the slipway.dev/service annotation for a typo."
+        />
+      );
+    }
+    return <ResponseErrorPanel error={state.error} />;
+  }
+  if (!state.value) {
+    return null;
+  }
+
+  const { channels, statusByChannel } = state.value;
+  if (channels.length === 0) {
+    return (
+      <EmptyState
+        missing="info"
+        title="No release channels are configured"
+        description="A platform engineer configures them under deploy.channels in app-config.yaml."
+      />
+    );
+  }
+  const active = activeByChannel(history.deployments);
+
+  return (
+    <Grid container spacing={3}>
+      {channels.map((channel, index) => {
+        const previous = index > 0 ? channels[index - 1] : undefined;
+        return (
+          <Grid item xs={12} md={6} xl={4} key={channel.name}>
+            <ChannelCard
+              service={service}
+              channel={channel}
+              status={statusByChannel.get(channel.name)}
+              previousChannel={
+                previous && {
+                  name: previous.name,
+                  runningVersion: statusByChannel.get(previous.name)
+                    ?.runningVersion,
+                }
+              }
+              activeDeployment={active.get(channel.name)}
+              onChanged={refresh}
+            />
+          </Grid>
+        );
+      })}
+      <Grid item xs={12}>
+        <DeploymentHistory
+          deployments={history.deployments}
+          loading={history.loading}
+          error={history.error}
+          hasMore={history.hasMore}
+          onLoadMore={history.loadMore}
+        />
+      </Grid>
+    </Grid>
+  );
+}

@@ -1,0 +1,1 @@
+export { ServiceDeployPanel } from './ServiceDeployPanel';
