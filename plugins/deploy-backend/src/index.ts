@@ -5,3 +5,4 @@
  */
 
 export { deployPlugin as default } from './plugin';
+export * from './permissions';

@@ -2,6 +2,8 @@ import { createBackendModule } from '@backstage/backend-plugin-api';
 import {
   AuthorizeResult,
   PolicyDecision,
+  isPermission,
+  isResourcePermission,
 } from '@backstage/plugin-permission-common';
 import {
   PermissionPolicy,
@@ -9,17 +11,49 @@ import {
   PolicyQueryUser,
 } from '@backstage/plugin-permission-node';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
+import {
+  createDeployTargetConditionalDecision,
+  deployTargetConditions,
+} from '@slipway/plugin-deploy-backend';
+import {
+  DEPLOY_TARGET_RESOURCE_TYPE,
+  deployOverridePermission,
+} from '@slipway/plugin-deploy-common';
+
+/** Members of these groups may skip the promotion order, with a recorded reason. */
+const OVERRIDE_GROUPS = ['group:default/team-platform'];
 
 /**
- * The portal's permission policy. It allows everything for now; Slipway's
- * deploy rules (owners deploy to non-production channels, production needs
- * someone else's approval) go here.
+ * The portal's permission policy.
+ *
+ * - Deploying, approving, cancelling and rolling back a service: its owners
+ *   (members of the owning team), in every channel. Production is guarded by
+ *   the channel's own policy in app-config: it needs an approval, and the
+ *   approver must be someone other than the requester.
+ * - Skipping the promotion order: the platform team only.
+ * - Everything else (reading, the catalog, the scaffolder): every signed-in user.
  */
 export class SlipwayPermissionPolicy implements PermissionPolicy {
   async handle(
-    _request: PolicyQuery,
-    _user?: PolicyQueryUser,
+    request: PolicyQuery,
+    user?: PolicyQueryUser,
   ): Promise<PolicyDecision> {
+    const claims = user?.info.ownershipEntityRefs ?? [];
+    const { permission } = request;
+
+    if (isResourcePermission(permission, DEPLOY_TARGET_RESOURCE_TYPE)) {
+      return createDeployTargetConditionalDecision(
+        permission,
+        deployTargetConditions.isServiceOwner({ claims }),
+      );
+    }
+    if (isPermission(permission, deployOverridePermission)) {
+      return {
+        result: claims.some(ref => OVERRIDE_GROUPS.includes(ref))
+          ? AuthorizeResult.ALLOW
+          : AuthorizeResult.DENY,
+      };
+    }
     return { result: AuthorizeResult.ALLOW };
   }
 }

@@ -1,7 +1,24 @@
 import { createPermission } from '@backstage/plugin-permission-common';
 
 /**
- * Read a service's deployments, live state and logs.
+ * The resource deploy permissions are checked against: one service in one
+ * release channel. Its ref is "service/channel", e.g. "checkout/prod".
+ *
+ * @public
+ */
+export const DEPLOY_TARGET_RESOURCE_TYPE = 'deploy-target';
+
+/**
+ * The ref of a deploy target, as passed to the permission framework.
+ *
+ * @public
+ */
+export function deployTargetRef(service: string, channel: string): string {
+  return `${service}/${channel}`;
+}
+
+/**
+ * Read services, deployments, live state and logs.
  *
  * @public
  */
@@ -11,13 +28,14 @@ export const deployReadPermission = createPermission({
 });
 
 /**
- * Start a deployment or a promotion.
+ * Start a deployment or a promotion of a service into a channel.
  *
  * @public
  */
 export const deployCreatePermission = createPermission({
   name: 'deploy.create',
   attributes: { action: 'create' },
+  resourceType: DEPLOY_TARGET_RESOURCE_TYPE,
 });
 
 /**
@@ -28,6 +46,7 @@ export const deployCreatePermission = createPermission({
 export const deployApprovePermission = createPermission({
   name: 'deploy.approve',
   attributes: { action: 'update' },
+  resourceType: DEPLOY_TARGET_RESOURCE_TYPE,
 });
 
 /**
@@ -38,6 +57,28 @@ export const deployApprovePermission = createPermission({
 export const deployRollbackPermission = createPermission({
   name: 'deploy.rollback',
   attributes: { action: 'update' },
+  resourceType: DEPLOY_TARGET_RESOURCE_TYPE,
+});
+
+/**
+ * Deploy a version to a channel before it succeeded in the previous one,
+ * with a recorded reason.
+ *
+ * @public
+ */
+export const deployOverridePermission = createPermission({
+  name: 'deploy.override',
+  attributes: { action: 'update' },
+});
+
+/**
+ * Register a service with Slipway (the scaffolder does, for the user).
+ *
+ * @public
+ */
+export const serviceRegisterPermission = createPermission({
+  name: 'deploy.service.register',
+  attributes: { action: 'create' },
 });
 
 /**
@@ -50,4 +91,6 @@ export const deployPermissions = [
   deployCreatePermission,
   deployApprovePermission,
   deployRollbackPermission,
+  deployOverridePermission,
+  serviceRegisterPermission,
 ];
