@@ -56,6 +56,8 @@ describe('migrations', () => {
       });
 
       // One active deployment per service and channel is enforced by the schema.
+      // (Matched by code: under Jest, better-sqlite3's errors may come from
+      // another realm and fail toThrow's instanceof check.)
       await expect(
         knex('deployments').insert({
           id: '00000000-0000-4000-8000-000000000002',
@@ -68,7 +70,9 @@ describe('migrations', () => {
           requested_by: 'user:default/bob',
           created_at: now,
         }),
-      ).rejects.toThrow();
+      ).rejects.toMatchObject({
+        code: expect.stringMatching(/^(23505|SQLITE_CONSTRAINT_UNIQUE)$/),
+      });
 
       const [{ n }] = await knex('deployment_events').count({ n: '*' });
       expect(Number(n)).toBe(1);

@@ -1,0 +1,414 @@
+import { DatabaseService } from '@backstage/backend-plugin-api';
+import { ConflictError, NotFoundError } from '@backstage/errors';
+import {
+  DeploymentEvent,
+  FailureEvidence,
+  ListDeploymentsQuery,
+  ListDeploymentsResponse,
+  RegisterServiceRequest,
+  Service,
+  ServiceSpec,
+  TeamMetricsResponse,
+  isFinalDeploymentStatus,
+} from '@slipway/plugin-deploy-common';
+import { Knex } from 'knex';
+import {
+  CreateDeploymentInput,
+  DeploymentStore,
+  DeploymentTransition,
+  NewDeploymentEvent,
+  StoredDeployment,
+  TeamMetricsQuery,
+} from './DeploymentStore';
+import { newDeploymentId } from './deploymentIds';
+import { applyDatabaseMigrations } from './migrations';
+import { parseIsoTime } from './parseIsoTime';
+import { claimNextDeployment } from './operations/claimNextDeployment';
+import { listDeployments } from './operations/listDeployments';
+import { readTeamMetrics } from './operations/readTeamMetrics';
+import {
+  toDeploymentEvent,
+  toFailureEvidence,
+  toService,
+  toStoredDeployment,
+} from './rowMapping';
+import {
+  DeploymentEventsTableRow,
+  DeploymentEvidenceTableRow,
+  DeploymentsTableRow,
+  ServicesTableRow,
+} from './tables';
+
+/**
+ * Whether an insert or update broke a unique index, on either engine. Checked
+ * by code, not by class: better-sqlite3 builds its errors with the class of
+ * the first module instance that loaded it, which under Jest is often
+ * another realm's Error.
+ */
+function isUniqueViolation(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null || !('code' in error)) {
+    return false;
+  }
+  return (
+    error.code === '23505' ||
+    error.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
+  );
+}
+
+function activeKeyOf(service: string, channel: string): string {
+  return `${service}/${channel}`;
+}
+
+/**
+ * The deployment store on the plugin's database: SQLite or PostgreSQL.
+ *
+ * @public
+ */
+export class DatabaseDeploymentStore implements DeploymentStore {
+  /** Connects to the plugin's database and brings its schema up to date. */
+  static async create(options: {
+    database: DatabaseService;
+    skipMigrations?: boolean;
+  }): Promise<DatabaseDeploymentStore> {
+    const knex = await options.database.getClient();
+    return DatabaseDeploymentStore.fromKnex(knex, {
+      skipMigrations:
+        options.skipMigrations || options.database.migrations?.skip,
+    });
+  }
+
+  /** Wraps a knex client, as tests and the benchmark have one. */
+  static async fromKnex(
+    knex: Knex,
+    options: { skipMigrations?: boolean } = {},
+  ): Promise<DatabaseDeploymentStore> {
+    if (!options.skipMigrations) {
+      await applyDatabaseMigrations(knex);
+    }
+    return new DatabaseDeploymentStore(knex);
+  }
+
+  private constructor(private readonly knex: Knex) {}
+
+  async registerService(request: RegisterServiceRequest): Promise<Service> {
+    const now = new Date();
+    const row: ServicesTableRow = {
+      name: request.name,
+      entity_ref: request.entityRef,
+      owner_ref: request.ownerRef,
+      spec: JSON.stringify(request.spec),
+      created_at: now,
+      updated_at: now,
+    };
+    try {
+      await this.knex<ServicesTableRow>('services').insert(row);
+      return toService(row);
+    } catch (error) {
+      if (!isUniqueViolation(error)) {
+        throw error;
+      }
+    }
+
+    // Either the name or the entity is registered already: an update when it
+    // is the same pair, a conflict when one of them belongs to another.
+    const existing = await this.getService(request.name);
+    if (existing?.entityRef === request.entityRef) {
+      return this.updateService(request.name, {
+        ownerRef: request.ownerRef,
+        spec: request.spec,
+      });
+    }
+    if (existing) {
+      throw new ConflictError(
+        `The service name '${request.name}' is taken by ${existing.entityRef}; choose another name`,
+      );
+    }
+    const other = await this.getServiceByEntityRef(request.entityRef);
+    throw new ConflictError(
+      `${request.entityRef} is already registered as the service '${
+        other?.name ?? 'unknown'
+      }'`,
+    );
+  }
+
+  async getService(name: string): Promise<Service | undefined> {
+    const row = await this.knex<ServicesTableRow>('services')
+      .where('name', name)
+      .first();
+    return row && toService(row);
+  }
+
+  async getServiceByEntityRef(entityRef: string): Promise<Service | undefined> {
+    const row = await this.knex<ServicesTableRow>('services')
+      .where('entity_ref', entityRef)
+      .first();
+    return row && toService(row);
+  }
+
+  async listServices(options: { ownerRef?: string } = {}): Promise<Service[]> {
+    const rows = this.knex<ServicesTableRow>('services').orderBy('name');
+    if (options.ownerRef) {
+      rows.where('owner_ref', options.ownerRef);
+    }
+    return (await rows).map(toService);
+  }
+
+  async updateServiceOwner(name: string, ownerRef: string): Promise<Service> {
+    return this.updateService(name, { ownerRef });
+  }
+
+  /** Updates a service; a new owner takes the service's history along. */
+  private async updateService(
+    name: string,
+    changes: { ownerRef: string; spec?: ServiceSpec },
+  ): Promise<Service> {
+    await this.knex.transaction(async tx => {
+      const updated = await tx<ServicesTableRow>('services')
+        .where('name', name)
+        .update({
+          owner_ref: changes.ownerRef,
+          ...(changes.spec && { spec: JSON.stringify(changes.spec) }),
+          updated_at: new Date(),
+        });
+      if (updated === 0) {
+        throw new NotFoundError(`No service named '${name}' is registered`);
+      }
+      await tx<DeploymentsTableRow>('deployments')
+        .where('service_name', name)
+        .whereNot('owner_ref', changes.ownerRef)
+        .update({ owner_ref: changes.ownerRef });
+    });
+    const service = await this.getService(name);
+    if (!service) {
+      throw new NotFoundError(`No service named '${name}' is registered`);
+    }
+    return service;
+  }
+
+  async createDeployment(
+    input: CreateDeploymentInput,
+  ): Promise<StoredDeployment> {
+    const service = await this.getService(input.service);
+    if (!service) {
+      throw new NotFoundError(
+        `No service named '${input.service}' is registered`,
+      );
+    }
+    const createdAt = new Date();
+    const row: DeploymentsTableRow = {
+      id: newDeploymentId(createdAt),
+      service_name: service.name,
+      owner_ref: service.ownerRef,
+      channel: input.channel,
+      version: input.version,
+      previous_version: input.previousVersion ?? null,
+      status: input.status ?? 'requested',
+      step: null,
+      active_key: activeKeyOf(service.name, input.channel),
+      requested_by: input.requestedBy,
+      approved_by: null,
+      override_reason: input.overrideReason ?? null,
+      result: null,
+      claimed_by: null,
+      heartbeat_at: null,
+      created_at: createdAt,
+      started_at: null,
+      finished_at: null,
+    };
+
+    // The unique index on active_key is what keeps two requests from both
+    // becoming active; a violation means another one holds the channel. Should
+    // the holder finish between our insert and the look-up, try once more.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.knex<DeploymentsTableRow>('deployments').insert(row);
+        return toStoredDeployment(row);
+      } catch (error) {
+        if (!isUniqueViolation(error)) {
+          throw error;
+        }
+        const holder = await this.getActiveDeployment(
+          service.name,
+          input.channel,
+        );
+        if (holder) {
+          throw new ConflictError(
+            `${service.name} already has deployment ${holder.id} of ${holder.version} active in ${input.channel} (${holder.status}); wait for it to finish or cancel it`,
+          );
+        }
+        if (attempt === 2) {
+          throw error;
+        }
+      }
+    }
+  }
+
+  async getDeployment(id: string): Promise<StoredDeployment | undefined> {
+    const row = await this.knex<DeploymentsTableRow>('deployments')
+      .where('id', id)
+      .first();
+    return row && toStoredDeployment(row);
+  }
+
+  async getActiveDeployment(
+    service: string,
+    channel: string,
+  ): Promise<StoredDeployment | undefined> {
+    const row = await this.knex<DeploymentsTableRow>('deployments')
+      .where('active_key', activeKeyOf(service, channel))
+      .first();
+    return row && toStoredDeployment(row);
+  }
+
+  async lastSucceeded(
+    service: string,
+    channel: string,
+  ): Promise<StoredDeployment | undefined> {
+    const row = await this.knex<DeploymentsTableRow>('deployments')
+      .where({ service_name: service, channel, status: 'succeeded' })
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .first();
+    return row && toStoredDeployment(row);
+  }
+
+  async transition(id: string, change: DeploymentTransition): Promise<boolean> {
+    const finalFrom = change.from.filter(isFinalDeploymentStatus);
+    if (finalFrom.length > 0) {
+      throw new Error(
+        `A deployment never leaves a final status, yet a transition from ${finalFrom.join(
+          ', ',
+        )} was asked for`,
+      );
+    }
+    const toFinal = isFinalDeploymentStatus(change.to);
+    const update: Partial<DeploymentsTableRow> = {
+      status: change.to,
+      step: change.step ?? null,
+    };
+    if (change.result !== undefined) {
+      update.result = JSON.stringify(change.result);
+    }
+    if (change.approvedBy !== undefined) {
+      update.approved_by = change.approvedBy;
+    }
+    if (change.previousVersion !== undefined) {
+      update.previous_version = change.previousVersion;
+    }
+    if (change.startedAt !== undefined) {
+      update.started_at = parseIsoTime('startedAt', change.startedAt);
+    }
+    if (toFinal) {
+      // Freeing the key is what lets the next deployment of this channel in.
+      update.active_key = null;
+      update.finished_at = change.finishedAt
+        ? parseIsoTime('finishedAt', change.finishedAt)
+        : new Date();
+    } else if (change.finishedAt !== undefined) {
+      update.finished_at = parseIsoTime('finishedAt', change.finishedAt);
+    }
+
+    const rows = this.knex<DeploymentsTableRow>('deployments')
+      .where('id', id)
+      .whereIn('status', change.from);
+    if (change.workerId !== undefined) {
+      rows.where('claimed_by', change.workerId);
+    }
+    return (await rows.update(update)) === 1;
+  }
+
+  async approve(id: string, approver: string): Promise<boolean> {
+    return this.transition(id, {
+      from: ['awaiting_approval'],
+      to: 'requested',
+      approvedBy: approver,
+    });
+  }
+
+  async claimNext(options: {
+    workerId: string;
+    leaseSeconds: number;
+  }): Promise<StoredDeployment | undefined> {
+    return claimNextDeployment(this.knex, options);
+  }
+
+  async heartbeat(id: string, workerId: string): Promise<boolean> {
+    const renewed = await this.knex<DeploymentsTableRow>('deployments')
+      .where({ id, claimed_by: workerId })
+      .update({ heartbeat_at: new Date() });
+    return renewed === 1;
+  }
+
+  async release(id: string, workerId: string): Promise<boolean> {
+    const released = await this.knex<DeploymentsTableRow>('deployments')
+      .where({ id, claimed_by: workerId })
+      .update({ claimed_by: null, heartbeat_at: null });
+    return released === 1;
+  }
+
+  async appendEvent(
+    deploymentId: string,
+    event: NewDeploymentEvent,
+  ): Promise<DeploymentEvent> {
+    const row: Omit<DeploymentEventsTableRow, 'id'> = {
+      deployment_id: deploymentId,
+      type: event.type,
+      message: event.message,
+      data: event.data === undefined ? null : JSON.stringify(event.data),
+      created_at: new Date(),
+    };
+    const [inserted] = await this.knex<DeploymentEventsTableRow>(
+      'deployment_events',
+    )
+      .insert(row)
+      .returning('id');
+    return toDeploymentEvent({ ...row, id: inserted.id });
+  }
+
+  async listEvents(
+    deploymentId: string,
+    options: { afterId?: number } = {},
+  ): Promise<DeploymentEvent[]> {
+    const rows = this.knex<DeploymentEventsTableRow>('deployment_events')
+      .where('deployment_id', deploymentId)
+      .orderBy('id');
+    if (options.afterId !== undefined) {
+      rows.where('id', '>', options.afterId);
+    }
+    return (await rows).map(toDeploymentEvent);
+  }
+
+  async addEvidence(
+    deploymentId: string,
+    evidence: FailureEvidence,
+  ): Promise<void> {
+    await this.knex<DeploymentEvidenceTableRow>('deployment_evidence').insert({
+      deployment_id: deploymentId,
+      kind: evidence.kind,
+      data: JSON.stringify(evidence),
+      captured_at: new Date(evidence.capturedAt),
+    });
+  }
+
+  async listEvidence(deploymentId: string): Promise<FailureEvidence[]> {
+    const rows = await this.knex<DeploymentEvidenceTableRow>(
+      'deployment_evidence',
+    )
+      .where('deployment_id', deploymentId)
+      .orderBy('id');
+    return rows.map(toFailureEvidence);
+  }
+
+  async listDeployments(
+    query: ListDeploymentsQuery,
+  ): Promise<ListDeploymentsResponse> {
+    return listDeployments(this.knex, query);
+  }
+
+  async teamMetrics(query: TeamMetricsQuery): Promise<TeamMetricsResponse> {
+    return readTeamMetrics(this.knex, query);
+  }
+}

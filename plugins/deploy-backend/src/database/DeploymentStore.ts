@@ -1,0 +1,171 @@
+import {
+  Deployment,
+  DeploymentEvent,
+  DeploymentResult,
+  DeploymentStatus,
+  FailureEvidence,
+  ListDeploymentsQuery,
+  ListDeploymentsResponse,
+  RegisterServiceRequest,
+  Service,
+  TeamMetricsResponse,
+} from '@slipway/plugin-deploy-common';
+
+/**
+ * A deployment as the store keeps it: the public shape plus where the worker
+ * is within the current status, so a restarted backend resumes there.
+ */
+export interface StoredDeployment extends Deployment {
+  step?: string;
+}
+
+/** What it takes to request a deployment. */
+export interface CreateDeploymentInput {
+  service: string;
+  channel: string;
+  version: string;
+  requestedBy: string;
+  /** The version running in the channel now, when known at request time. */
+  previousVersion?: string;
+  overrideReason?: string;
+  /** awaiting_approval when the channel's policy wants an approval first. */
+  status?: 'requested' | 'awaiting_approval';
+}
+
+/** A move from one status to another, applied only from the listed statuses. */
+export interface DeploymentTransition {
+  /** The statuses the deployment may be in for the move to apply. */
+  from: DeploymentStatus[];
+  to: DeploymentStatus;
+  /** Where the worker is within `to`; cleared when omitted or null. */
+  step?: string | null;
+  /** When set, the move applies only while this worker holds the claim. */
+  workerId?: string;
+  result?: DeploymentResult;
+  approvedBy?: string;
+  previousVersion?: string;
+  /** ISO time. */
+  startedAt?: string;
+  /** ISO time; defaults to now when `to` is final. */
+  finishedAt?: string;
+}
+
+/** A step to record on a deployment's timeline. */
+export interface NewDeploymentEvent {
+  type: string;
+  message: string;
+  data?: Record<string, unknown>;
+}
+
+/** The window and team that delivery figures are computed for. */
+export interface TeamMetricsQuery {
+  /** Owner group ref, e.g. "group:default/team-payments". */
+  team: string;
+  /** ISO timestamps; deployments created within [from, to). */
+  from: string;
+  to: string;
+}
+
+/**
+ * Durable state of the deploy engine: services, deployments and their
+ * events and failure evidence.
+ */
+export interface DeploymentStore {
+  /**
+   * Registers a service, or updates its spec and owner when the same catalog
+   * entity registers it again. Throws ConflictError when the name or the
+   * entity already belongs to another registration.
+   */
+  registerService(request: RegisterServiceRequest): Promise<Service>;
+
+  /** The service with this name, if registered. */
+  getService(name: string): Promise<Service | undefined>;
+
+  /** The service registered for this catalog entity, if any. */
+  getServiceByEntityRef(entityRef: string): Promise<Service | undefined>;
+
+  /** Every registered service, by name; only the owner's when given. */
+  listServices(options?: { ownerRef?: string }): Promise<Service[]>;
+
+  /**
+   * Moves a service to another owner, with its whole deployment history, so
+   * team pages follow ownership. Throws NotFoundError for an unknown service.
+   */
+  updateServiceOwner(name: string, ownerRef: string): Promise<Service>;
+
+  /**
+   * Records a new deployment in `requested` (or `awaiting_approval`). Throws
+   * NotFoundError for an unknown service, and ConflictError naming the
+   * running deployment when the service already has one active in the channel.
+   */
+  createDeployment(input: CreateDeploymentInput): Promise<StoredDeployment>;
+
+  /** The deployment with this id, if any. */
+  getDeployment(id: string): Promise<StoredDeployment | undefined>;
+
+  /** The deployment of this service in this channel that is not final yet. */
+  getActiveDeployment(
+    service: string,
+    channel: string,
+  ): Promise<StoredDeployment | undefined>;
+
+  /** The latest deployment of this service that succeeded in this channel. */
+  lastSucceeded(
+    service: string,
+    channel: string,
+  ): Promise<StoredDeployment | undefined>;
+
+  /**
+   * Moves a deployment to `to` if it is still in one of `from`; returns
+   * whether it moved. A final `to` frees the channel for the next deployment.
+   */
+  transition(id: string, change: DeploymentTransition): Promise<boolean>;
+
+  /** Approves a deployment awaiting approval; false if it was not waiting. */
+  approve(id: string, approver: string): Promise<boolean>;
+
+  /**
+   * Claims one runnable deployment for this worker: one that is neither final
+   * nor awaiting approval, and unclaimed or whose claim has not been
+   * heartbeated within the lease. Safe when several replicas claim at once.
+   */
+  claimNext(options: {
+    workerId: string;
+    leaseSeconds: number;
+  }): Promise<StoredDeployment | undefined>;
+
+  /** Renews this worker's claim; false if the claim was lost to another. */
+  heartbeat(id: string, workerId: string): Promise<boolean>;
+
+  /** Gives up this worker's claim; false if it did not hold it. */
+  release(id: string, workerId: string): Promise<boolean>;
+
+  /** Adds a step to a deployment's timeline. */
+  appendEvent(
+    deploymentId: string,
+    event: NewDeploymentEvent,
+  ): Promise<DeploymentEvent>;
+
+  /** A deployment's timeline, oldest first; only after `afterId` when given. */
+  listEvents(
+    deploymentId: string,
+    options?: { afterId?: number },
+  ): Promise<DeploymentEvent[]>;
+
+  /** Keeps what a failure looked like, before the pods and logs vanish. */
+  addEvidence(deploymentId: string, evidence: FailureEvidence): Promise<void>;
+
+  /** The evidence captured for a deployment, in capture order. */
+  listEvidence(deploymentId: string): Promise<FailureEvidence[]>;
+
+  /**
+   * A page of deployment history, newest first, filtered by the query.
+   * Throws InputError for a bad limit, time or cursor.
+   */
+  listDeployments(
+    query: ListDeploymentsQuery,
+  ): Promise<ListDeploymentsResponse>;
+
+  /** A team's delivery figures over a window of at most a year. */
+  teamMetrics(query: TeamMetricsQuery): Promise<TeamMetricsResponse>;
+}

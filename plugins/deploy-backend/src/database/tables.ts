@@ -1,0 +1,62 @@
+// Row shapes of the plugin's tables, as knex reads and writes them. The schema
+// itself lives in the package's migrations/ folder.
+
+/**
+ * A timestamp column as the drivers hand it back: PostgreSQL gives a Date,
+ * better-sqlite3 the epoch milliseconds knex wrote (knex binds Dates as
+ * numbers there). Writes always pass a Date.
+ */
+export type DbTimestamp = Date | number | string;
+
+export interface ServicesTableRow {
+  name: string;
+  entity_ref: string;
+  owner_ref: string;
+  /** JSON of ServiceSpec. */
+  spec: string;
+  created_at: DbTimestamp;
+  updated_at: DbTimestamp;
+}
+
+export interface DeploymentsTableRow {
+  id: string;
+  service_name: string;
+  owner_ref: string;
+  channel: string;
+  version: string;
+  previous_version: string | null;
+  status: string;
+  step: string | null;
+  /** "service/channel" while the deployment is active, null once final. */
+  active_key: string | null;
+  requested_by: string;
+  approved_by: string | null;
+  override_reason: string | null;
+  /** JSON of DeploymentResult. */
+  result: string | null;
+  claimed_by: string | null;
+  heartbeat_at: DbTimestamp | null;
+  created_at: DbTimestamp;
+  started_at: DbTimestamp | null;
+  finished_at: DbTimestamp | null;
+}
+
+export interface DeploymentEventsTableRow {
+  /** bigint: PostgreSQL returns it as a string. */
+  id: number | string;
+  deployment_id: string;
+  type: string;
+  message: string;
+  /** JSON object, or null. */
+  data: string | null;
+  created_at: DbTimestamp;
+}
+
+export interface DeploymentEvidenceTableRow {
+  id: number | string;
+  deployment_id: string;
+  kind: string;
+  /** JSON of FailureEvidence. */
+  data: string;
+  captured_at: DbTimestamp;
+}
