@@ -13,6 +13,7 @@ import {
   V1ReplicaSet,
   setHeaderOptions,
 } from '@kubernetes/client-node';
+import { InputError } from '@backstage/errors';
 import { ClusterClient, PodLogOptions } from './ClusterClient';
 import {
   KubernetesCall,
@@ -102,7 +103,12 @@ export class KubernetesClusterClient implements ClusterClient {
     image: string,
     deploymentId: string,
   ): Promise<V1Deployment> {
-    const version = versionOfImage(image) ?? '';
+    const version = versionOfImage(image);
+    if (!version) {
+      throw new InputError(
+        `Image "${image}" has no tag or digest; Slipway deploys versions, e.g. ${image}:1.2.3`,
+      );
+    }
     const versioned = {
       labels: { [LABELS.version]: versionLabel(version) },
       annotations: { [VERSION_ANNOTATION]: version },

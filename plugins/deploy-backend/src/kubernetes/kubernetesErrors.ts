@@ -43,7 +43,7 @@ function serverMessage(error: unknown): string {
 
 function describeCall(call: KubernetesCall): string {
   const object = call.name ? ` ${call.name}` : '';
-  return `${call.verb} ${call.resource}${object} in namespace "${call.namespace}" of cluster "${call.cluster}"`;
+  return `${call.verb} ${call.resource}${object} in namespace "${call.namespace}"`;
 }
 
 /**
@@ -58,7 +58,7 @@ export function describeKubernetesError(
   const what = describeCall(call);
   if (code === 403) {
     return new NotAllowedError(
-      `Slipway's service account may not ${what}: grant "${call.verb}" on "${call.resource}" ` +
+      `Slipway's service account may not ${what} of cluster "${call.cluster}": grant "${call.verb}" on "${call.resource}" ` +
         `to it in that namespace (the API server said: ${serverMessage(
           error,
         )})`,
@@ -71,7 +71,9 @@ export function describeKubernetesError(
   }
   if (code === 404) {
     return new NotFoundError(
-      `Could not ${what}: not found (${serverMessage(error)})`,
+      `Could not ${what} of cluster "${
+        call.cluster
+      }": not found (${serverMessage(error)})`,
     );
   }
   if (code === undefined) {
@@ -82,8 +84,8 @@ export function describeKubernetesError(
     );
   }
   return new Error(
-    `Could not ${what}: the API server answered ${code}: ${serverMessage(
-      error,
-    )}`,
+    `Could not ${what} of cluster "${
+      call.cluster
+    }": the API server answered ${code}: ${serverMessage(error)}`,
   );
 }
