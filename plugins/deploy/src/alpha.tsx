@@ -1,12 +1,31 @@
 import { convertLegacyRouteRef } from '@backstage/core-compat-api';
 import {
+  ApiBlueprint,
   PageBlueprint,
   createFrontendPlugin,
+  discoveryApiRef,
+  fetchApiRef,
 } from '@backstage/frontend-plugin-api';
 import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import RocketIcon from '@material-ui/icons/FlightTakeoff';
+import { DeployClient, deployApiRef } from './api';
 import { isDeployAvailable } from './isDeployAvailable';
 import { deploymentsRouteRef } from './routes';
+
+/**
+ * The client of the deploy backend.
+ *
+ * @alpha
+ */
+export const deployApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: deployApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new DeployClient({ discoveryApi, fetchApi }),
+    }),
+});
 
 /**
  * The Deploy tab, on entities that carry the Slipway service annotation.
@@ -46,5 +65,5 @@ export const deploymentsPage = PageBlueprint.make({
 export default createFrontendPlugin({
   pluginId: 'deploy',
   routes: { deployments: convertLegacyRouteRef(deploymentsRouteRef) },
-  extensions: [deployEntityContent, deploymentsPage],
+  extensions: [deployApi, deployEntityContent, deploymentsPage],
 });

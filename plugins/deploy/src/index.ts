@@ -9,3 +9,7 @@ export {
   isDeployAvailable,
   SLIPWAY_SERVICE_ANNOTATION,
 } from './isDeployAvailable';
+export { deployApiRef, DeployClient } from './api';
+export type { DeployApi, PodLogsRequest, TeamMetricsQuery } from './api';
+export { serviceSignalChannel } from './signals';
+export type { DeploySignal } from './signals';

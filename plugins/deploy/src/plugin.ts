@@ -1,8 +1,12 @@
 import {
+  createApiFactory,
   createComponentExtension,
   createPlugin,
   createRoutableExtension,
+  discoveryApiRef,
+  fetchApiRef,
 } from '@backstage/core-plugin-api';
+import { DeployClient, deployApiRef } from './api';
 import { deploymentsRouteRef } from './routes';
 
 /**
@@ -12,6 +16,14 @@ import { deploymentsRouteRef } from './routes';
  */
 export const deployPlugin = createPlugin({
   id: 'deploy',
+  apis: [
+    createApiFactory({
+      api: deployApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new DeployClient({ discoveryApi, fetchApi }),
+    }),
+  ],
   routes: { deployments: deploymentsRouteRef },
 });
 

@@ -23,7 +23,9 @@ export const channels: ReleaseChannel[] = ['dev', 'staging', 'prod'].map(
   }),
 );
 
-export function makeDeployment(overrides: Partial<Deployment> = {}): Deployment {
+export function makeDeployment(
+  overrides: Partial<Deployment> = {},
+): Deployment {
   return {
     id: 'd1',
     service: 'checkout',

@@ -3,7 +3,11 @@ import {
   EvaluatePermissionRequest,
 } from '@backstage/plugin-permission-common';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
-import { mockApis, renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
 import { ReactNode } from 'react';
 import { SWRConfig } from 'swr';
 import { DeployApi, deployApiRef } from '../api';

@@ -11,11 +11,7 @@ import {
   ServiceStatusResponse,
   TeamMetricsResponse,
 } from '@slipway/plugin-deploy-common';
-import {
-  DeployApi,
-  PodLogsRequest,
-  TeamMetricsQuery,
-} from './DeployApi';
+import { DeployApi, PodLogsRequest, TeamMetricsQuery } from './DeployApi';
 
 /**
  * The {@link DeployApi} over HTTP. Failed responses throw a `ResponseError`

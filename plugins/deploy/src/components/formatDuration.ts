@@ -7,10 +7,9 @@ export function formatDuration(seconds: number): string {
   if (s < 3600) {
     return `${Math.floor(s / 60)}m ${String(s % 60).padStart(2, '0')}s`;
   }
-  return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(
-    2,
-    '0',
-  )}m`;
+  return `${Math.floor(s / 3600)}h ${String(
+    Math.floor((s % 3600) / 60),
+  ).padStart(2, '0')}m`;
 }
 
 /** How long a deployment ran, or undefined while it has not finished. */

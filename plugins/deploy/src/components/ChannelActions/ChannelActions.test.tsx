@@ -19,7 +19,7 @@ const awaiting = makeDeployment({
 });
 
 function renderActions(
-  options: { allow?: string[]; deployApi?: ReturnType<typeof mockDeployApi> },
+  options: Parameters<typeof renderWithApis>[1],
   onChanged = jest.fn(),
 ) {
   return renderWithApis(
@@ -69,8 +69,7 @@ describe('ChannelActions', () => {
 
   it('asks about this service in this channel, so prod can be stricter than dev', async () => {
     await renderActions({
-      allow: request =>
-        request.resourceRef === 'checkout/dev',
+      allow: request => request.resourceRef === 'checkout/dev',
     });
     await new Promise(resolve => setTimeout(resolve, 50));
     expect(screen.queryAllByRole('button')).toHaveLength(0);

@@ -44,8 +44,7 @@ interface ActionText {
  * approve, cancel and roll back. Actions they may not take are not shown.
  */
 export function ChannelActions(props: ChannelActionsProps) {
-  const { service, channel, status, previousChannel, activeDeployment } =
-    props;
+  const { service, channel, status, previousChannel, activeDeployment } = props;
   const deployApi = useApi(deployApiRef);
   const alertApi = useApi(alertApiRef);
   // Permissions are per deploy target, so a policy may allow dev but not prod.

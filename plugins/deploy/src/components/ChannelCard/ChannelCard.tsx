@@ -48,8 +48,7 @@ function policySummary(channel: ReleaseChannel): string {
  * conditions, pods, and what the user may do there.
  */
 export function ChannelCard(props: ChannelCardProps) {
-  const { service, channel, status, previousChannel, activeDeployment } =
-    props;
+  const { service, channel, status, previousChannel, activeDeployment } = props;
   const replicas = status?.replicas;
 
   return (
@@ -106,7 +105,10 @@ export function ChannelCard(props: ChannelCardProps) {
             <Box my={2}>
               <LinearProgress
                 variant="determinate"
-                value={Math.min(100, (replicas.updated / replicas.desired) * 100)}
+                value={Math.min(
+                  100,
+                  (replicas.updated / replicas.desired) * 100,
+                )}
                 aria-label={`Rollout progress of ${channel.name}`}
               />
               <Typography variant="body2">
@@ -131,7 +133,11 @@ export function ChannelCard(props: ChannelCardProps) {
               ))}
             </Box>
           )}
-          <PodList service={service} channel={channel.name} pods={status.pods} />
+          <PodList
+            service={service}
+            channel={channel.name}
+            pods={status.pods}
+          />
         </>
       )}
     </InfoCard>

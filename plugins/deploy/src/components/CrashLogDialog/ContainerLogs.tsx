@@ -14,8 +14,7 @@ export function ContainerLogs(props: PodLogsRequest) {
   const { service, channel, pod, container, previous } = props;
   const deployApi = useApi(deployApiRef);
   const { value, loading, error } = useAsync(
-    () =>
-      deployApi.getPodLogs({ service, channel, pod, container, previous }),
+    () => deployApi.getPodLogs({ service, channel, pod, container, previous }),
     [deployApi, service, channel, pod, container, previous],
   );
 

@@ -61,7 +61,9 @@ describe('CrashLogDialog', () => {
       previous: true,
     });
 
-    await userEvent.click(screen.getByRole('tab', { name: 'Current container' }));
+    await userEvent.click(
+      screen.getByRole('tab', { name: 'Current container' }),
+    );
     expect(await screen.findByText(/starting checkout/)).toBeInTheDocument();
   });
 

@@ -30,7 +30,9 @@ export function describeContainerProblem(container: ContainerState): string {
   return [
     parts[0],
     parts[1] !== undefined ? `exit code ${parts[1]}` : undefined,
-    `${container.restartCount} restart${container.restartCount === 1 ? '' : 's'}`,
+    `${container.restartCount} restart${
+      container.restartCount === 1 ? '' : 's'
+    }`,
   ]
     .filter(Boolean)
     .join(' · ');

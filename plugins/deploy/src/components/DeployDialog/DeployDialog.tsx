@@ -62,7 +62,6 @@ export function DeployDialog(props: DeployDialogProps) {
           </DialogContentText>
           <TextField
             id={`${titleId}-version`}
-            autoFocus
             fullWidth
             required
             label="Version"

@@ -32,7 +32,9 @@ describe('DeployTab', () => {
     const deployApi = mockDeployApi();
     deployApi.getServiceStatus.mockRejectedValue(new Error('unreachable'));
     await renderWithApis(
-      <EntityProvider entity={entity({ 'slipway.dev/service': 'payments-api' })}>
+      <EntityProvider
+        entity={entity({ 'slipway.dev/service': 'payments-api' })}
+      >
         <DeployTab />
       </EntityProvider>,
       { deployApi },

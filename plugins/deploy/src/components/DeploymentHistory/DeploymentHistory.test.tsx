@@ -28,7 +28,9 @@ describe('DeploymentHistory', () => {
     expect(screen.getByText('Rolling out')).toBeInTheDocument();
     expect(screen.getByText('Succeeded')).toBeInTheDocument();
     expect(screen.getByText('from 1.2.3')).toBeInTheDocument();
-    expect(screen.getByText('approved by user:default/grace')).toBeInTheDocument();
+    expect(
+      screen.getByText('approved by user:default/grace'),
+    ).toBeInTheDocument();
     expect(screen.getByText('2m 00s')).toBeInTheDocument();
     expect(screen.getByText('running')).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: /Load older/ })).toBeNull();

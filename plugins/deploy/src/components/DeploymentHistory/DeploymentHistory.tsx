@@ -97,14 +97,14 @@ export function DeploymentHistory(props: DeploymentHistoryProps) {
         detailPanel={[
           {
             tooltip: 'Show timeline',
-            render: ({ rowData }) => <DeploymentTimeline deployment={rowData} />,
+            render: ({ rowData }) => (
+              <DeploymentTimeline deployment={rowData} />
+            ),
           },
         ]}
         emptyContent={
           <Box p={2}>
-            <Typography color="textSecondary">
-              No deployments match.
-            </Typography>
+            <Typography color="textSecondary">No deployments match.</Typography>
           </Box>
         }
       />

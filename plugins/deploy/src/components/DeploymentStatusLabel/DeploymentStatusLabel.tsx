@@ -9,20 +9,19 @@ import {
 import { DeploymentStatus } from '@slipway/plugin-deploy-common';
 import { ComponentType, PropsWithChildren } from 'react';
 
-const indicators: Record<DeploymentStatus, ComponentType<PropsWithChildren>> =
-  {
-    requested: StatusPending,
-    awaiting_approval: StatusPending,
-    migrating: StatusRunning,
-    rolling_out: StatusRunning,
-    soaking: StatusRunning,
-    rolling_back: StatusRunning,
-    succeeded: StatusOK,
-    rolled_back: StatusWarning,
-    failed: StatusError,
-    rejected: StatusError,
-    cancelled: StatusAborted,
-  };
+const indicators: Record<DeploymentStatus, ComponentType<PropsWithChildren>> = {
+  requested: StatusPending,
+  awaiting_approval: StatusPending,
+  migrating: StatusRunning,
+  rolling_out: StatusRunning,
+  soaking: StatusRunning,
+  rolling_back: StatusRunning,
+  succeeded: StatusOK,
+  rolled_back: StatusWarning,
+  failed: StatusError,
+  rejected: StatusError,
+  cancelled: StatusAborted,
+};
 
 /** "awaiting_approval" → "Awaiting approval". */
 export function deploymentStatusText(status: DeploymentStatus): string {

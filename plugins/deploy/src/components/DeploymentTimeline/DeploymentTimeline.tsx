@@ -1,7 +1,4 @@
-import {
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
+import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { useSignal } from '@backstage/plugin-signals-react';
 import Box from '@material-ui/core/Box';
@@ -65,7 +62,11 @@ export function DeploymentTimeline(props: { deployment: Deployment }) {
   const { deployment, events, evidence } = value;
 
   return (
-    <Box p={2} aria-label={`Timeline of ${deployment.version} to ${deployment.channel}`} component="section">
+    <Box
+      p={2}
+      aria-label={`Timeline of ${deployment.version} to ${deployment.channel}`}
+      component="section"
+    >
       {deployment.approvedBy && (
         <Typography variant="body2">
           Approved by {deployment.approvedBy}

@@ -27,8 +27,7 @@ function Logs(props: { title: string; text: string }) {
  */
 export function FailureEvidencePanel(props: { evidence: FailureEvidence }) {
   const { evidence } = props;
-  const logsTitle =
-    evidence.kind === 'migration' ? 'Migration logs' : 'Logs';
+  const logsTitle = evidence.kind === 'migration' ? 'Migration logs' : 'Logs';
 
   return (
     <Box
@@ -58,9 +57,7 @@ export function FailureEvidencePanel(props: { evidence: FailureEvidence }) {
                 text={container.previousLogs}
               />
             )}
-            {container.logs && (
-              <Logs title={logsTitle} text={container.logs} />
-            )}
+            {container.logs && <Logs title={logsTitle} text={container.logs} />}
           </Box>
         )),
       )}

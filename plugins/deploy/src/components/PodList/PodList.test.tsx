@@ -1,9 +1,6 @@
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import {
-  crashingPod,
-  makeChannelStatus,
-} from '../../__testUtils__/fixtures';
+import { crashingPod, makeChannelStatus } from '../../__testUtils__/fixtures';
 import { mockDeployApi } from '../../__testUtils__/mockDeployApi';
 import { renderWithApis } from '../../__testUtils__/renderWithApis';
 import { isFailingContainer, PodList } from './PodList';

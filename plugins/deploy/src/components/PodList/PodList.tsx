@@ -1,4 +1,8 @@
-import { StatusError, StatusOK, StatusPending } from '@backstage/core-components';
+import {
+  StatusError,
+  StatusOK,
+  StatusPending,
+} from '@backstage/core-components';
 import Button from '@material-ui/core/Button';
 import Table from '@material-ui/core/Table';
 import TableBody from '@material-ui/core/TableBody';
@@ -9,10 +13,7 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { ContainerState, PodState } from '@slipway/plugin-deploy-common';
 import { useState } from 'react';
-import {
-  CrashLogDialog,
-  describeContainerProblem,
-} from '../CrashLogDialog';
+import { CrashLogDialog, describeContainerProblem } from '../CrashLogDialog';
 
 // Waiting reasons of a container that is simply starting, not failing.
 const STARTING_REASONS = ['ContainerCreating', 'PodInitializing'];

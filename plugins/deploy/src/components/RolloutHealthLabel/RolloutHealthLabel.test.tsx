@@ -5,8 +5,6 @@ import { RolloutHealthLabel } from './RolloutHealthLabel';
 describe('RolloutHealthLabel', () => {
   it('shows a degraded channel as an error', async () => {
     await renderInTestApp(<RolloutHealthLabel health="Degraded" />);
-    expect(screen.getByLabelText('Status error')).toHaveTextContent(
-      'Degraded',
-    );
+    expect(screen.getByLabelText('Status error')).toHaveTextContent('Degraded');
   });
 });

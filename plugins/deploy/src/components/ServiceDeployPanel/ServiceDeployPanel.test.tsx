@@ -22,7 +22,11 @@ function apiWithService() {
       name: 'checkout',
       entityRef: 'component:default/checkout',
       ownerRef: 'group:default/team-payments',
-      spec: { image: 'registry.example.com/checkout', port: 8080, channels: {} },
+      spec: {
+        image: 'registry.example.com/checkout',
+        port: 8080,
+        channels: {},
+      },
       createdAt: '2026-11-01T00:00:00.000Z',
       updatedAt: '2026-11-01T00:00:00.000Z',
     },

@@ -1,0 +1,1 @@
+export { DeploymentCharts } from './DeploymentCharts';

@@ -1,0 +1,2 @@
+export { TeamPicker } from './TeamPicker';
+export type { TeamPickerProps } from './TeamPicker';
