@@ -39,9 +39,16 @@ function resourceOf(object: KubernetesObject): string {
 
 /** A {@link ClusterClient} over `@kubernetes/client-node`. */
 export class KubernetesClusterClient implements ClusterClient {
-  static create(kubeConfig: KubeConfig): KubernetesClusterClient {
+  /**
+   * @param options.clusterName - the name error messages use; by default the
+   *   kubeconfig's current cluster
+   */
+  static create(
+    kubeConfig: KubeConfig,
+    options: { clusterName?: string } = {},
+  ): KubernetesClusterClient {
     return new KubernetesClusterClient(
-      kubeConfig.getCurrentCluster()?.name ?? 'unknown',
+      options.clusterName ?? kubeConfig.getCurrentCluster()?.name ?? 'unknown',
       kubeConfig.makeApiClient(AppsV1Api),
       kubeConfig.makeApiClient(BatchV1Api),
       kubeConfig.makeApiClient(CoreV1Api),

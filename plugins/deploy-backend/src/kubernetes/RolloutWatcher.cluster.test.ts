@@ -60,7 +60,7 @@ describeOnCluster('RolloutWatcher on the local cluster', () => {
   });
 
   afterAll(async () => {
-    await watcher.stop();
+    await watcher?.stop();
     await deleteObjects(created);
   });
 
