@@ -26,14 +26,15 @@ export interface PodLogsRequest {
 }
 
 /**
- * A team's delivery figures over a window; `from` and `to` are ISO timestamps.
+ * A team's delivery figures over a window [from, to) of ISO timestamps.
  *
  * @public
  */
 export interface TeamMetricsQuery {
+  /** The owner group's ref, e.g. "group:default/team-payments". */
   team: string;
-  from?: string;
-  to?: string;
+  from: string;
+  to: string;
 }
 
 /**

@@ -64,9 +64,10 @@ describe('DeployClient', () => {
     await client.getTeamMetrics({
       team: 'group:default/a',
       from: '2026-01-01T00:00:00.000Z',
+      to: '2026-01-31T00:00:00.000Z',
     });
     expect(fetch.mock.calls[0][0]).toBe(
-      `${baseUrl}/metrics?team=group%3Adefault%2Fa&from=2026-01-01T00%3A00%3A00.000Z`,
+      `${baseUrl}/metrics?team=group%3Adefault%2Fa&from=2026-01-01T00%3A00%3A00.000Z&to=2026-01-31T00%3A00%3A00.000Z`,
     );
   });
 
@@ -93,6 +94,8 @@ describe('DeployClient', () => {
       channel: 'dev',
       version: '1.2.3',
     });
+    // Actions have no body: the path says everything.
+    expect(fetch.mock.calls[1][1]?.body).toBeUndefined();
   });
 
   it('throws a ResponseError carrying the backend message', async () => {

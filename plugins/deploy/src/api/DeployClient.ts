@@ -83,10 +83,13 @@ export class DeployClient implements DeployApi {
   }
 
   private post<T>(path: string, body?: object): Promise<T> {
+    if (body === undefined) {
+      return this.request(path, { method: 'POST' });
+    }
     return this.request(path, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(body ?? {}),
+      body: JSON.stringify(body),
     });
   }
 

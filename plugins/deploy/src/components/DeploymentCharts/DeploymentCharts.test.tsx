@@ -18,6 +18,11 @@ const metrics: TeamMetricsResponse = {
   medianDurationSeconds: 95,
 };
 
+const period = {
+  from: '2026-11-18T00:00:00.000Z',
+  to: '2026-11-21T00:00:00.000Z',
+};
+
 describe('DeploymentCharts', () => {
   it('shows frequency, success rate and median duration', async () => {
     const deployApi = mockDeployApi();
@@ -26,6 +31,7 @@ describe('DeploymentCharts', () => {
       <DeploymentCharts
         team="group:default/team-payments"
         from="2026-11-18T00:00:00.000Z"
+        to="2026-11-21T00:00:00.000Z"
       />,
       { deployApi },
     );
@@ -43,7 +49,7 @@ describe('DeploymentCharts', () => {
     expect(deployApi.getTeamMetrics).toHaveBeenCalledWith({
       team: 'group:default/team-payments',
       from: '2026-11-18T00:00:00.000Z',
-      to: undefined,
+      to: '2026-11-21T00:00:00.000Z',
     });
   });
 
@@ -56,9 +62,16 @@ describe('DeploymentCharts', () => {
       successRate: undefined,
       medianDurationSeconds: undefined,
     });
-    await renderWithApis(<DeploymentCharts team="group:default/a" />, {
-      deployApi,
-    });
+    await renderWithApis(
+      <DeploymentCharts
+        team="group:default/a"
+        from={period.from}
+        to={period.to}
+      />,
+      {
+        deployApi,
+      },
+    );
     expect(
       await screen.findByText('No deployments in this period.'),
     ).toBeInTheDocument();
@@ -67,9 +80,16 @@ describe('DeploymentCharts', () => {
   it('shows why the figures could not be read', async () => {
     const deployApi = mockDeployApi();
     deployApi.getTeamMetrics.mockRejectedValue(new Error('metrics offline'));
-    await renderWithApis(<DeploymentCharts team="group:default/a" />, {
-      deployApi,
-    });
+    await renderWithApis(
+      <DeploymentCharts
+        team="group:default/a"
+        from={period.from}
+        to={period.to}
+      />,
+      {
+        deployApi,
+      },
+    );
     expect(
       await screen.findByText('Error: metrics offline', { selector: 'h6' }),
     ).toBeInTheDocument();

@@ -57,8 +57,11 @@ describe('DeploymentsPage', () => {
     const query = deployApi.listDeployments.mock.calls[0][0]!;
     expect(query).toMatchObject({ team, limit: 50 });
     expect(Date.parse(query.from!)).toBeLessThan(Date.now());
-    expect(deployApi.getTeamMetrics).toHaveBeenCalledWith(
-      expect.objectContaining({ team, from: query.from }),
+    expect(query.to).toBeUndefined();
+    const metricsQuery = deployApi.getTeamMetrics.mock.calls[0][0];
+    expect(metricsQuery).toMatchObject({ team, from: query.from });
+    expect(Date.parse(metricsQuery.to)).toBeGreaterThan(
+      Date.parse(metricsQuery.from),
     );
   });
 

@@ -24,13 +24,15 @@ export function DeploymentsPage() {
     range: '30d',
   });
   // Fixed when the range is chosen, so a re-render does not move the window.
-  const from = useMemo(
-    () =>
-      new Date(
-        Date.now() - TIME_RANGES[filters.range].days * DAY_MS,
+  const { from, to } = useMemo(() => {
+    const now = Date.now();
+    return {
+      from: new Date(
+        now - TIME_RANGES[filters.range].days * DAY_MS,
       ).toISOString(),
-    [filters.range],
-  );
+      to: new Date(now).toISOString(),
+    };
+  }, [filters.range]);
   const channels = useAsync(() => deployApi.getChannels(), [deployApi]);
   const history = useDeploymentHistory(
     team
@@ -39,6 +41,7 @@ export function DeploymentsPage() {
           service: filters.service,
           channel: filters.channel,
           status: filters.status,
+          // Open-ended, so deployments started since the page opened appear.
           from,
           limit: 50,
         }
@@ -78,7 +81,7 @@ export function DeploymentsPage() {
           {team && (
             <>
               <Grid item xs={12}>
-                <DeploymentCharts team={team} from={from} />
+                <DeploymentCharts team={team} from={from} to={to} />
               </Grid>
               <Grid item xs={12}>
                 <DeploymentHistory
