@@ -19,7 +19,7 @@ describe('DeployDialog', () => {
         onClose={jest.fn()}
         onDeployed={onDeployed}
       />,
-      { deployApi },
+      { deployApi, allow: ['deploy.create'] },
     );
 
     expect(
@@ -36,6 +36,50 @@ describe('DeployDialog', () => {
       channel: 'dev',
       version: '1.2.3',
     });
+  });
+
+  it('records an override reason from a user allowed to override', async () => {
+    const deployApi = mockDeployApi();
+    deployApi.createDeployment.mockResolvedValue(makeDeployment());
+    await renderWithApis(
+      <DeployDialog
+        open
+        service="checkout"
+        channel="prod"
+        onClose={jest.fn()}
+        onDeployed={jest.fn()}
+      />,
+      { deployApi },
+    );
+    await userEvent.type(screen.getByLabelText(/Version/), '1.3.1');
+    await userEvent.type(
+      await screen.findByLabelText(/Override reason/),
+      'hotfix for incident 42',
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Deploy' }));
+    await waitFor(() =>
+      expect(deployApi.createDeployment).toHaveBeenCalledWith({
+        service: 'checkout',
+        channel: 'prod',
+        version: '1.3.1',
+        overrideReason: 'hotfix for incident 42',
+      }),
+    );
+  });
+
+  it('offers no override to a user not allowed to', async () => {
+    await renderWithApis(
+      <DeployDialog
+        open
+        service="checkout"
+        channel="prod"
+        onClose={jest.fn()}
+        onDeployed={jest.fn()}
+      />,
+      { allow: ['deploy.create'] },
+    );
+    await new Promise(resolve => setTimeout(resolve, 50));
+    expect(screen.queryByLabelText(/Override reason/)).toBeNull();
   });
 
   it('shows the backend reason when the deployment is refused', async () => {

@@ -7,7 +7,11 @@ import DialogContentText from '@material-ui/core/DialogContentText';
 import DialogTitle from '@material-ui/core/DialogTitle';
 import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
-import { Deployment } from '@slipway/plugin-deploy-common';
+import { usePermission } from '@backstage/plugin-permission-react';
+import {
+  Deployment,
+  deployOverridePermission,
+} from '@slipway/plugin-deploy-common';
 import { FormEvent, useId, useState } from 'react';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import { deployApiRef } from '../../api';
@@ -28,14 +32,19 @@ export function DeployDialog(props: DeployDialogProps) {
   const deployApi = useApi(deployApiRef);
   const titleId = useId();
   const [version, setVersion] = useState('');
+  const [overrideReason, setOverrideReason] = useState('');
+  const canOverride = usePermission({
+    permission: deployOverridePermission,
+  }).allowed;
   const [state, deploy] = useAsyncFn(async () => {
     const deployment = await deployApi.createDeployment({
       service,
       channel,
       version: version.trim(),
+      ...(overrideReason.trim() && { overrideReason: overrideReason.trim() }),
     });
     onDeployed(deployment);
-  }, [deployApi, service, channel, version, onDeployed]);
+  }, [deployApi, service, channel, version, overrideReason, onDeployed]);
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -70,6 +79,18 @@ export function DeployDialog(props: DeployDialogProps) {
             onChange={e => setVersion(e.target.value)}
             disabled={state.loading}
           />
+          {canOverride && (
+            <TextField
+              id={`${titleId}-override`}
+              fullWidth
+              margin="normal"
+              label="Override reason (optional)"
+              helperText="Only to deploy a version that has not succeeded in the previous channel; the reason is recorded."
+              value={overrideReason}
+              onChange={e => setOverrideReason(e.target.value)}
+              disabled={state.loading}
+            />
+          )}
           {state.error && (
             <Typography role="alert" color="error">
               {describeError(state.error)}
