@@ -64,6 +64,16 @@ describeOnCluster('RolloutWatcher on the local cluster', () => {
     await deleteObjects(created);
   });
 
+  const statusOf = (name: string) =>
+    watcher.getChannelStatus('local', TEST_NAMESPACE, name, 'dev');
+
+  /** Polls the watcher (its cache, not the API server) until the health is reached. */
+  const waitForHealth = (name: string, health: string) =>
+    waitFor(`${name} to be ${health}`, async () => {
+      const status = await statusOf(name);
+      return status.health === health && status;
+    });
+
   const deploy = (service: ReturnType<typeof testService>, version: string) =>
     client.applyObjects(
       renderServiceObjects(service, testChannel(), TEST_NAMESPACE, version),
@@ -76,9 +86,7 @@ describeOnCluster('RolloutWatcher on the local cluster', () => {
 
     // Pages opening at the same moment share one start.
     const first = await Promise.all(
-      Array.from({ length: 10 }, () =>
-        watcher.getChannelStatus('local', TEST_NAMESPACE, name, 'dev'),
-      ),
+      Array.from({ length: 10 }, () => statusOf(name)),
     );
     expect(first).toHaveLength(10);
     expect(kubeConfig.calls.sort()).toEqual([
@@ -87,23 +95,10 @@ describeOnCluster('RolloutWatcher on the local cluster', () => {
     ]);
     expect(kubeConfig.watches).toBe(2);
 
-    const healthy = await waitFor('the service to be healthy', async () => {
-      const status = await watcher.getChannelStatus(
-        'local',
-        TEST_NAMESPACE,
-        name,
-        'dev',
-      );
-      return status.health === 'Healthy' && status;
-    });
+    const healthy = await waitForHealth(name, 'Healthy');
     await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
-        watcher.getChannelStatus(
-          'local',
-          TEST_NAMESPACE,
-          i % 2 ? name : `other-${i}`,
-          'dev',
-        ),
+        statusOf(i % 2 ? name : `other-${i}`),
       ),
     );
 
@@ -134,25 +129,9 @@ describeOnCluster('RolloutWatcher on the local cluster', () => {
     const unsubscribe = watcher.subscribe(change => changes.push(change));
 
     await deploy(service, '1.0.0');
-    await waitFor('the first version to be healthy', async () => {
-      const status = await watcher.getChannelStatus(
-        'local',
-        TEST_NAMESPACE,
-        name,
-        'dev',
-      );
-      return status.health === 'Healthy';
-    });
+    await waitForHealth(name, 'Healthy');
     await deploy(service, 'pullfail-2.0.0');
-    const degraded = await waitFor('the rollout to be degraded', async () => {
-      const status = await watcher.getChannelStatus(
-        'local',
-        TEST_NAMESPACE,
-        name,
-        'dev',
-      );
-      return status.health === 'Degraded' && status;
-    });
+    const degraded = await waitForHealth(name, 'Degraded');
     unsubscribe();
 
     expect(changes).toContainEqual({
@@ -173,12 +152,7 @@ describeOnCluster('RolloutWatcher on the local cluster', () => {
   });
 
   it('reports a service without a Deployment as Missing', async () => {
-    const status = await watcher.getChannelStatus(
-      'local',
-      TEST_NAMESPACE,
-      uniqueServiceName('missing'),
-      'dev',
-    );
+    const status = await statusOf(uniqueServiceName('missing'));
     expect(status).toMatchObject({ health: 'Missing', pods: [] });
     expect(status.error).toBeUndefined();
   });
