@@ -57,12 +57,16 @@ export async function readTeamMetrics(
     );
   }
 
+  // The first success after the failure, found by walking the service index
+  // forward from the failure and stopping at the first match.
   const nextSuccessFinishedAt = knex('deployments as next')
-    .min('next.finished_at')
+    .select('next.finished_at')
     .where('next.service_name', knex.ref('d.service_name'))
     .andWhere('next.channel', knex.ref('d.channel'))
     .andWhere('next.status', 'succeeded')
-    .andWhere('next.created_at', '>', knex.ref('d.created_at'));
+    .andWhere('next.created_at', '>', knex.ref('d.created_at'))
+    .orderBy('next.created_at', 'asc')
+    .limit(1);
 
   const rows: TeamMetricsRow[] = await knex('deployments as d')
     .select(
