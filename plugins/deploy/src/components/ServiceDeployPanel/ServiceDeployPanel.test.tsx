@@ -94,6 +94,8 @@ describe('ServiceDeployPanel', () => {
       expect(deployApi.getServiceStatus).toHaveBeenCalledTimes(2),
     );
     expect(deployApi.listDeployments).toHaveBeenCalledTimes(2);
+    expect(deployApi.getChannels).toHaveBeenCalledTimes(1);
+    expect(screen.queryByTestId('progress')).toBeNull();
   });
 
   it('shows progress while loading', async () => {

@@ -47,26 +47,23 @@ export function ServiceDeployPanel(props: { service: string }) {
     if (lastSignal) refresh();
   }, [lastSignal]);
 
-  const state = useAsync(async () => {
-    const [channels, status] = await Promise.all([
-      deployApi.getChannels(),
-      deployApi.getServiceStatus(service),
-    ]);
-    return {
-      channels: [...channels.items].sort((a, b) => a.order - b.order),
-      statusByChannel: new Map(status.channels.map(c => [c.channel, c])),
-    };
+  // Channels are configuration: read once. Status follows every change.
+  const channels = useAsync(
+    async () =>
+      [...(await deployApi.getChannels()).items].sort(
+        (a, b) => a.order - b.order,
+      ),
+    [deployApi],
+  );
+  const status = useAsync(async () => {
+    const response = await deployApi.getServiceStatus(service);
+    return new Map(response.channels.map(c => [c.channel, c]));
   }, [deployApi, service, refreshKey]);
   const history = useDeploymentHistory({ service, limit: 20 }, refreshKey);
 
-  if (state.loading && !state.value) {
-    return <Progress />;
-  }
-  if (state.error) {
-    if (
-      state.error instanceof ResponseError &&
-      state.error.statusCode === 404
-    ) {
+  const error = channels.error ?? status.error;
+  if (error) {
+    if (error instanceof ResponseError && error.statusCode === 404) {
       return (
         <EmptyState
           missing="data"
@@ -75,14 +72,17 @@ export function ServiceDeployPanel(props: { service: string }) {
         />
       );
     }
-    return <ResponseErrorPanel error={state.error} />;
+    return <ResponseErrorPanel error={error} />;
   }
-  if (!state.value) {
-    return null;
+  // useAsync keeps its last value while it refetches, so a signal does not
+  // blank the cards.
+  if (!channels.value || !status.value) {
+    return <Progress />;
   }
 
-  const { channels, statusByChannel } = state.value;
-  if (channels.length === 0) {
+  const statusByChannel = status.value;
+  const orderedChannels = channels.value;
+  if (orderedChannels.length === 0) {
     return (
       <EmptyState
         missing="info"
@@ -95,8 +95,8 @@ export function ServiceDeployPanel(props: { service: string }) {
 
   return (
     <Grid container spacing={3}>
-      {channels.map((channel, index) => {
-        const previous = index > 0 ? channels[index - 1] : undefined;
+      {orderedChannels.map((channel, index) => {
+        const previous = index > 0 ? orderedChannels[index - 1] : undefined;
         return (
           <Grid item xs={12} md={6} xl={4} key={channel.name}>
             <ChannelCard
