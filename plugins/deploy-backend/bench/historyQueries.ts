@@ -234,6 +234,25 @@ async function runQueries(
     await time(knex, 'last succeeded (promotion check)', async () => ({
       rows: (await store.lastSucceeded(serviceName(42), 'prod')) ? 1 : 0,
     })),
+    await time(
+      knex,
+      'active deployment of a service in a channel',
+      async () => ({
+        rows: (await store.getActiveDeployment(serviceName(42), 'prod'))
+          ? 1
+          : 0,
+      }),
+    ),
+    // The history is all final, so this is the cost of an idle worker's poll.
+    await time(
+      knex,
+      'claim next (worker poll, nothing runnable)',
+      async () => ({
+        rows: (await store.claimNext({ workerId: 'bench', leaseSeconds: 60 }))
+          ? 1
+          : 0,
+      }),
+    ),
   ];
 }
 

@@ -42,7 +42,7 @@ exports.up = async function up(knex) {
     table.string('previous_version', 255).nullable();
     table.string('status', 32).notNullable();
     table
-      .string('step', 32)
+      .string('step', 64)
       .nullable()
       .comment('Where the worker is within the status');
     table

@@ -1,4 +1,8 @@
-import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
+import {
+  TestDatabaseId,
+  TestDatabases,
+  mockServices,
+} from '@backstage/backend-test-utils';
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import {
   FailureEvidence,
@@ -33,6 +37,29 @@ describe('DatabaseDeploymentStore', () => {
   }
 
   describe.each(databases.eachSupportedId())('on %p', databaseId => {
+    it('brings the schema up on create, unless migrations are skipped', async () => {
+      const skipped = await databases.init(databaseId);
+      await DatabaseDeploymentStore.create({
+        database: mockServices.database({ knex: skipped }),
+        skipMigrations: true,
+      });
+      expect(await skipped.schema.hasTable('deployments')).toBe(false);
+      await DatabaseDeploymentStore.create({
+        database: mockServices.database({
+          knex: skipped,
+          migrations: { skip: true },
+        }),
+      });
+      expect(await skipped.schema.hasTable('deployments')).toBe(false);
+
+      const knex = await databases.init(databaseId);
+      const store = await DatabaseDeploymentStore.create({
+        database: mockServices.database({ knex }),
+      });
+      expect(await knex.schema.hasTable('deployments')).toBe(true);
+      expect(await store.listServices()).toEqual([]);
+    });
+
     it('registers a service once and updates it when its entity registers again', async () => {
       const { store } = await createStore(databaseId);
 

@@ -60,11 +60,7 @@ function activeKeyOf(service: string, channel: string): string {
   return `${service}/${channel}`;
 }
 
-/**
- * The deployment store on the plugin's database: SQLite or PostgreSQL.
- *
- * @public
- */
+/** The deployment store on the plugin's database: SQLite or PostgreSQL. */
 export class DatabaseDeploymentStore implements DeploymentStore {
   /** Connects to the plugin's database and brings its schema up to date. */
   static async create(options: {

@@ -74,6 +74,26 @@ describe('migrations', () => {
         code: expect.stringMatching(/^(23505|SQLITE_CONSTRAINT_UNIQUE)$/),
       });
 
+      // Finished deployments hold no key, so a pair keeps any number of them.
+      for (const id of ['3', '4']) {
+        await knex('deployments').insert({
+          id: `00000000-0000-4000-8000-00000000000${id}`,
+          service_name: 'checkout',
+          owner_ref: 'group:default/team-payments',
+          channel: 'dev',
+          version: `0.9.${id}`,
+          status: 'succeeded',
+          active_key: null,
+          requested_by: 'user:default/bob',
+          created_at: now,
+          finished_at: now,
+        });
+      }
+      const [{ deployments }] = await knex('deployments').count({
+        deployments: '*',
+      });
+      expect(Number(deployments)).toBe(3);
+
       const [{ n }] = await knex('deployment_events').count({ n: '*' });
       expect(Number(n)).toBe(1);
 
