@@ -57,6 +57,16 @@ describe('DeployClient', () => {
     expect(fetch.mock.calls[0][0]).toBe(
       `${baseUrl}/services/checkout/channels/prod/pods/checkout-abc/logs?container=app&previous=true`,
     );
+    await client.getPodLogs({
+      service: 'checkout',
+      channel: 'prod',
+      pod: 'checkout-abc',
+      container: 'app',
+      previous: false,
+    });
+    expect(fetch.mock.calls[1][0]).toBe(
+      `${baseUrl}/services/checkout/channels/prod/pods/checkout-abc/logs?container=app`,
+    );
   });
 
   it('reads a team metrics over a window', async () => {

@@ -73,7 +73,9 @@ export class DeployClient implements DeployApi {
         channel,
       )}/pods/${encodeURIComponent(pod)}/logs${queryString({
         container,
-        previous,
+        // Only ever "true": a server reading the flag as a string would
+        // take "false" for true.
+        previous: previous || undefined,
       })}`,
     );
   }
