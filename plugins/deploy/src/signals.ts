@@ -6,7 +6,12 @@
  */
 export type DeploySignal = {
   type: 'status-changed' | 'deployment-changed';
+  /** Set on "deployment-changed". */
   deploymentId?: string;
+  /** The deployment's new status, on "deployment-changed". */
+  status?: string;
+  /** The channel whose live state changed, on "status-changed". */
+  channel?: string;
 };
 
 /**

@@ -1,6 +1,7 @@
 import { ResponseError } from '@backstage/errors';
 import { signalApiRef } from '@backstage/plugin-signals-react';
 import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import {
   channels,
   makeChannelStatus,
@@ -78,7 +79,7 @@ describe('ServiceDeployPanel', () => {
     ).toBeInTheDocument();
   });
 
-  it('refetches when the backend signals a change on the service channel', async () => {
+  it('refetches when the backend signals a change on the service channel, without polling', async () => {
     const deployApi = apiWithService();
     const signals = mockSignalApi();
     await renderWithApis(<ServiceDeployPanel service="checkout" />, {
@@ -89,13 +90,47 @@ describe('ServiceDeployPanel', () => {
     expect(deployApi.getServiceStatus).toHaveBeenCalledTimes(1);
     expect(signals.isSubscribed('deploy:service:checkout')).toBe(true);
 
-    signals.publish('deploy:service:checkout', { type: 'status-changed' });
+    // A pod changed: the live status is reloaded, the history is not.
+    signals.publish('deploy:service:checkout', {
+      type: 'status-changed',
+      channel: 'prod',
+    });
     await waitFor(() =>
       expect(deployApi.getServiceStatus).toHaveBeenCalledTimes(2),
     );
-    expect(deployApi.listDeployments).toHaveBeenCalledTimes(2);
+    expect(deployApi.listDeployments).toHaveBeenCalledTimes(1);
+
+    // A deployment changed: both are.
+    signals.publish('deploy:service:checkout', {
+      type: 'deployment-changed',
+      deploymentId: 'd3',
+      status: 'migrating',
+    });
+    await waitFor(() =>
+      expect(deployApi.listDeployments).toHaveBeenCalledTimes(2),
+    );
+    expect(deployApi.getServiceStatus).toHaveBeenCalledTimes(3);
     expect(deployApi.getChannels).toHaveBeenCalledTimes(1);
     expect(screen.queryByTestId('progress')).toBeNull();
+  });
+
+  it("reloads after the user's own action", async () => {
+    const deployApi = apiWithService();
+    deployApi.approveDeployment.mockResolvedValue(
+      makeDeployment({ id: 'd3', channel: 'prod', status: 'migrating' }),
+    );
+    await renderWithApis(<ServiceDeployPanel service="checkout" />, {
+      deployApi,
+    });
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Approve 1.3.0 for prod' }),
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Approve' }));
+    await waitFor(() =>
+      expect(deployApi.listDeployments).toHaveBeenCalledTimes(2),
+    );
+    expect(deployApi.approveDeployment).toHaveBeenCalledWith('d3');
+    expect(deployApi.getServiceStatus).toHaveBeenCalledTimes(2);
   });
 
   it('shows progress while loading', async () => {

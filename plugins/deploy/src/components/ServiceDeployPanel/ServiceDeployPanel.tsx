@@ -11,7 +11,7 @@ import {
   Deployment,
   isFinalDeploymentStatus,
 } from '@slipway/plugin-deploy-common';
-import { useEffect, useReducer } from 'react';
+import { useCallback, useEffect, useReducer } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { deployApiRef } from '../../api';
 import { useDeploymentHistory } from '../../hooks/useDeploymentHistory';
@@ -41,10 +41,19 @@ export function ServiceDeployPanel(props: { service: string }) {
   const { service } = props;
   const deployApi = useApi(deployApiRef);
   const { lastSignal } = useSignal<DeploySignal>(serviceSignalChannel(service));
-  const [refreshKey, refresh] = useReducer((n: number) => n + 1, 0);
+  // Pods change often during a rollout: such a signal reloads the live
+  // status only. A deployment's change, or the user's own action, reloads both.
+  const [statusKey, refreshStatus] = useReducer((n: number) => n + 1, 0);
+  const [historyKey, refreshHistory] = useReducer((n: number) => n + 1, 0);
+  const refresh = useCallback(() => {
+    refreshStatus();
+    refreshHistory();
+  }, []);
 
   useEffect(() => {
-    if (lastSignal) refresh();
+    if (!lastSignal) return;
+    refreshStatus();
+    if (lastSignal.type !== 'status-changed') refreshHistory();
   }, [lastSignal]);
 
   // Channels are configuration: read once. Status follows every change.
@@ -58,8 +67,8 @@ export function ServiceDeployPanel(props: { service: string }) {
   const status = useAsync(async () => {
     const response = await deployApi.getServiceStatus(service);
     return new Map(response.channels.map(c => [c.channel, c]));
-  }, [deployApi, service, refreshKey]);
-  const history = useDeploymentHistory({ service, limit: 20 }, refreshKey);
+  }, [deployApi, service, statusKey]);
+  const history = useDeploymentHistory({ service, limit: 20 }, historyKey);
 
   const error = channels.error ?? status.error;
   if (error) {
