@@ -89,7 +89,7 @@ describe('ChannelActions', () => {
     const dialog = screen.getByRole('dialog', {
       name: 'Approve 1.3.0 for prod?',
     });
-    expect(dialog).toHaveTextContent('Requested by user:default/ada');
+    expect(dialog).toHaveTextContent('Requested by ada.');
     await userEvent.click(screen.getByRole('button', { name: 'Approve' }));
     await waitFor(() => expect(onChanged).toHaveBeenCalled());
     expect(deployApi.approveDeployment).toHaveBeenCalledWith('d9');

@@ -1,4 +1,5 @@
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
+import { EntityDisplayName } from '@backstage/plugin-catalog-react';
 import { usePermission } from '@backstage/plugin-permission-react';
 import Button from '@material-ui/core/Button';
 import Box from '@material-ui/core/Box';
@@ -88,7 +89,19 @@ export function ChannelActions(props: ChannelActionsProps) {
     },
     approve: {
       title: `Approve ${active?.version} for ${channel.name}?`,
-      description: `Requested by ${active?.requestedBy}. The deployment starts as soon as you approve it.`,
+      description: (
+        <>
+          Requested by{' '}
+          {active && (
+            <EntityDisplayName
+              entityRef={active.requestedBy}
+              defaultKind="user"
+              hideIcon
+            />
+          )}
+          . The deployment starts as soon as you approve it.
+        </>
+      ),
       confirmLabel: 'Approve',
       done: `Approved ${active?.version} for ${channel.name}`,
     },

@@ -89,7 +89,11 @@ describe('ChannelCard', () => {
     );
     expect(screen.getByText('Awaiting approval')).toBeInTheDocument();
     expect(
-      screen.getByText('1.3.0, requested by user:default/ada'),
+      screen.getByText(
+        (_, element) =>
+          element?.tagName === 'P' &&
+          element.textContent === '1.3.0, requested by ada',
+      ),
     ).toBeInTheDocument();
     expect(
       await screen.findByRole('button', { name: 'Approve 1.3.0 for prod' }),

@@ -1,4 +1,5 @@
 import { InfoCard, WarningPanel } from '@backstage/core-components';
+import { EntityDisplayName } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Grid from '@material-ui/core/Grid';
 import LinearProgress from '@material-ui/core/LinearProgress';
@@ -71,7 +72,11 @@ export function ChannelCard(props: ChannelCardProps) {
           <DeploymentStatusLabel status={activeDeployment.status} />
           <Typography variant="body2">
             {activeDeployment.version}, requested by{' '}
-            {activeDeployment.requestedBy}
+            <EntityDisplayName
+              entityRef={activeDeployment.requestedBy}
+              defaultKind="user"
+              hideIcon
+            />
           </Typography>
         </Box>
       )}

@@ -29,8 +29,13 @@ describe('DeploymentHistory', () => {
     expect(screen.getByText('Succeeded')).toBeInTheDocument();
     expect(screen.getByText('from 1.2.3')).toBeInTheDocument();
     expect(
-      screen.getByText('approved by user:default/grace'),
+      screen.getByText(
+        (_, element) =>
+          element?.tagName === 'DIV' &&
+          element.textContent === 'approved by grace',
+      ),
     ).toBeInTheDocument();
+    expect(screen.getAllByText('ada')).toHaveLength(2);
     expect(screen.getByText('2m 00s')).toBeInTheDocument();
     expect(screen.getByText('running')).toBeInTheDocument();
     expect(screen.queryByRole('button', { name: /Load older/ })).toBeNull();

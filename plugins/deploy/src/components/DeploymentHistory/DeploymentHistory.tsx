@@ -3,6 +3,7 @@ import {
   Table,
   TableColumn,
 } from '@backstage/core-components';
+import { EntityDisplayName } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
@@ -69,10 +70,15 @@ export function DeploymentHistory(props: DeploymentHistoryProps) {
       field: 'requestedBy',
       render: d => (
         <>
-          {d.requestedBy}
+          <EntityDisplayName entityRef={d.requestedBy} defaultKind="user" />
           {d.approvedBy && (
             <Typography variant="caption" color="textSecondary" component="div">
-              approved by {d.approvedBy}
+              approved by{' '}
+              <EntityDisplayName
+                entityRef={d.approvedBy}
+                defaultKind="user"
+                hideIcon
+              />
             </Typography>
           )}
         </>
