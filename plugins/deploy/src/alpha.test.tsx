@@ -1,7 +1,15 @@
 import { ApiBlueprint } from '@backstage/frontend-plugin-api';
-import { createExtensionTester } from '@backstage/frontend-test-utils';
+import {
+  createExtensionTester,
+  mockApis,
+  renderTestApp,
+} from '@backstage/frontend-test-utils';
+import { catalogApiRef } from '@backstage/plugin-catalog-react';
+import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
+import { screen, waitFor } from '@testing-library/react';
 import deployFrontendPlugin, { deployApi } from './alpha';
 import { deployApiRef } from './api';
+import { mockDeployApi } from './__testUtils__/mockDeployApi';
 
 describe('deploy plugin for the new frontend system', () => {
   it('provides the deploy API', () => {
@@ -11,7 +19,39 @@ describe('deploy plugin for the new frontend system', () => {
     expect(factory.api.id).toBe(deployApiRef.id);
   });
 
-  it('is the deploy plugin', () => {
-    expect(deployFrontendPlugin.id).toBe('deploy');
+  it('serves the Deployments page at /deployments', async () => {
+    const api = mockDeployApi();
+    api.getTeamMetrics.mockResolvedValue({
+      team: 'group:default/team-payments',
+      from: '',
+      to: '',
+      deployments: 0,
+      perDay: [],
+    });
+    renderTestApp({
+      features: [deployFrontendPlugin],
+      initialRouteEntries: ['/deployments'],
+      apis: [
+        [deployApiRef, api],
+        [catalogApiRef, catalogApiMock()],
+        mockApis.identity({
+          userEntityRef: 'user:default/ada',
+          ownershipEntityRefs: ['group:default/team-payments'],
+        }),
+      ],
+    });
+    // One header: the page's own, not the plugin header on top of it.
+    expect(
+      await screen.findByText("Every deployment of your team's services"),
+    ).toBeInTheDocument();
+    expect(
+      screen.getAllByRole('heading', { name: 'Deployments' }),
+    ).toHaveLength(1);
+    await waitFor(() =>
+      expect(api.listDeployments).toHaveBeenCalledWith(
+        expect.objectContaining({ team: 'group:default/team-payments' }),
+      ),
+    );
+    expect(await screen.findByText('No deployments match.')).toBeTruthy();
   });
 });

@@ -52,6 +52,8 @@ export const deploymentsPage = PageBlueprint.make({
     title: 'Deployments',
     icon: <RocketIcon />,
     routeRef: convertLegacyRouteRef(deploymentsRouteRef),
+    // The page brings its own header, the same in both frontend systems.
+    noHeader: true,
     loader: () =>
       import('./components/DeploymentsPage').then(m => <m.DeploymentsPage />),
   },

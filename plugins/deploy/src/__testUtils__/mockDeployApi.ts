@@ -1,17 +1,23 @@
 import { DeployApi } from '../api';
 
-/** A DeployApi whose every call is a jest mock with an empty answer. */
+const notMocked = (method: string) =>
+  jest.fn().mockRejectedValue(new Error(`${method} is not mocked`));
+
+/**
+ * A DeployApi of jest mocks: channels and history answer empty, every other
+ * call fails until the test says what it returns.
+ */
 export function mockDeployApi(): jest.Mocked<DeployApi> {
   return {
     getChannels: jest.fn().mockResolvedValue({ items: [] }),
-    getServiceStatus: jest.fn(),
-    createDeployment: jest.fn(),
+    getServiceStatus: notMocked('getServiceStatus'),
+    createDeployment: notMocked('createDeployment'),
     listDeployments: jest.fn().mockResolvedValue({ items: [] }),
-    getDeployment: jest.fn(),
-    approveDeployment: jest.fn(),
-    cancelDeployment: jest.fn(),
-    rollback: jest.fn(),
-    getPodLogs: jest.fn(),
-    getTeamMetrics: jest.fn(),
+    getDeployment: notMocked('getDeployment'),
+    approveDeployment: notMocked('approveDeployment'),
+    cancelDeployment: notMocked('cancelDeployment'),
+    rollback: notMocked('rollback'),
+    getPodLogs: notMocked('getPodLogs'),
+    getTeamMetrics: notMocked('getTeamMetrics'),
   };
 }
