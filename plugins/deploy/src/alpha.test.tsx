@@ -7,7 +7,8 @@ import {
 import { catalogApiRef } from '@backstage/plugin-catalog-react';
 import { catalogApiMock } from '@backstage/plugin-catalog-react/testUtils';
 import { screen, waitFor } from '@testing-library/react';
-import deployFrontendPlugin, { deployApi } from './alpha';
+import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import deployFrontendPlugin, { deployApi, deployEntityContent } from './alpha';
 import { deployApiRef } from './api';
 import { mockDeployApi } from './__testUtils__/mockDeployApi';
 
@@ -17,6 +18,19 @@ describe('deploy plugin for the new frontend system', () => {
       ApiBlueprint.dataRefs.factory,
     );
     expect(factory.api.id).toBe(deployApiRef.id);
+  });
+
+  it('adds the Deploy tab only to entities with the Slipway annotation', () => {
+    const tester = createExtensionTester(deployEntityContent);
+    expect(tester.get(EntityContentBlueprint.dataRefs.title)).toBe('Deploy');
+    const filter = tester.get(EntityContentBlueprint.dataRefs.filterFunction);
+    const entity = (annotations: Record<string, string>) => ({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: { name: 'checkout', annotations },
+    });
+    expect(filter!(entity({ 'slipway.dev/service': 'checkout' }))).toBe(true);
+    expect(filter!(entity({}))).toBe(false);
   });
 
   it('serves the Deployments page at /deployments', async () => {
