@@ -122,11 +122,19 @@ export function ChannelActions(props: ChannelActionsProps) {
     },
   };
 
+  // A signal may end the deployment while its dialog is open.
+  const finishedMeanwhile = `The deployment in ${channel.name} finished in the meantime.`;
   const run: Record<ConfirmedAction, () => Promise<unknown>> = {
     promote: () =>
       deployApi.createDeployment({ service, channel: channel.name }),
-    approve: () => deployApi.approveDeployment(active!.id),
-    cancel: () => deployApi.cancelDeployment(active!.id),
+    approve: () =>
+      active
+        ? deployApi.approveDeployment(active.id)
+        : Promise.reject(new Error(finishedMeanwhile)),
+    cancel: () =>
+      active
+        ? deployApi.cancelDeployment(active.id)
+        : Promise.reject(new Error(finishedMeanwhile)),
     rollback: () => deployApi.rollback(service, channel.name),
   };
 

@@ -67,6 +67,39 @@ describe('CrashLogDialog', () => {
     expect(await screen.findByText(/starting checkout/)).toBeInTheDocument();
   });
 
+  it('shows the current logs of a container that never restarted', async () => {
+    const deployApi = mockDeployApi();
+    deployApi.getPodLogs.mockResolvedValue({
+      pod: 'p',
+      container: 'app',
+      previous: false,
+      text: 'waiting for image',
+    });
+    await renderWithApis(
+      <CrashLogDialog
+        open
+        onClose={jest.fn()}
+        service="checkout"
+        channel="prod"
+        pod="p"
+        container={{
+          ...container,
+          restartCount: 0,
+          lastTerminated: undefined,
+          reason: 'ImagePullBackOff',
+        }}
+      />,
+      { deployApi },
+    );
+    expect(await screen.findByText(/waiting for image/)).toBeInTheDocument();
+    expect(
+      screen.getByRole('tab', { name: 'Previous container' }),
+    ).toBeDisabled();
+    expect(deployApi.getPodLogs).toHaveBeenCalledWith(
+      expect.objectContaining({ previous: false }),
+    );
+  });
+
   it('says when a container left no logs', async () => {
     const deployApi = mockDeployApi();
     deployApi.getPodLogs.mockResolvedValue({

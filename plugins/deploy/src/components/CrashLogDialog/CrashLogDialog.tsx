@@ -77,7 +77,11 @@ export function CrashLogDialog(props: CrashLogDialogProps) {
           indicatorColor="primary"
           aria-label="Which container's logs"
         >
-          <Tab value="previous" label="Previous container" />
+          <Tab
+            value="previous"
+            label="Previous container"
+            disabled={!hasPrevious}
+          />
           <Tab value="current" label="Current container" />
         </Tabs>
         <ContainerLogs
