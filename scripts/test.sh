@@ -37,4 +37,34 @@ yarn backstage-cli repo lint
 slipway_log "running the tests of every package"
 CI=true yarn backstage-cli repo test "$@"
 
+if [ -n "${started_cluster:-}" ]; then
+  # Take down the cluster this run started here, not only in the trap (which
+  # stays for the failure path), and check that `down` leaves nothing behind.
+  slipway_log "taking the local cluster down and checking that nothing of it is left"
+  tools/local-cluster/cluster down
+  trap - EXIT
+  # The ports `up` binds: the cluster script's defaults, unless overridden.
+  cluster_ports=()
+  while IFS= read -r default; do
+    var="${default%%:-*}"
+    cluster_ports+=("${!var:-${default##*:-}}")
+  done < <(grep -o 'LOCAL_CLUSTER_[A-Z_]*_PORT:-[0-9]*' tools/local-cluster/cluster | sort -u)
+  left=""
+  [ "${#cluster_ports[@]}" -ge 6 ] ||
+    left+=$'\n  could not read the ports from the LOCAL_CLUSTER_*_PORT defaults in tools/local-cluster/cluster'
+  # kwokctl starts the binaries of .bin/ through symlinks in .run/.
+  if pids="$(pgrep -af "$SLIPWAY_ROOT/tools/local-cluster/\.(bin|run)/")"; then
+    left+=$'\n  processes still running:\n'"$pids"
+  fi
+  for port in "${cluster_ports[@]}"; do
+    if [ -n "$(ss -Hltn "sport = :$port")" ]; then
+      left+=$'\n'"  port $port is still listening"
+    fi
+  done
+  if [ -n "$left" ]; then
+    slipway_log "FAILED: \`tools/local-cluster/cluster down\` left the local cluster behind:$left"
+    exit 1
+  fi
+fi
+
 slipway_log "all checks passed in $((SECONDS - t0))s"
