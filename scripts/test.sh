@@ -26,6 +26,8 @@ if [ -x tools/local-cluster/cluster ] && [ -z "${SLIPWAY_SKIP_CLUSTER:-}" ]; the
     trap 'tools/local-cluster/cluster down || true' EXIT
   fi
   eval "$(tools/local-cluster/cluster env)"
+  # Kubernetes tests must not silently skip.
+  export SLIPWAY_REQUIRE_CLUSTER=1
 fi
 
 slipway_log "type-checking"

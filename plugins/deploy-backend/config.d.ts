@@ -2,6 +2,28 @@ export interface Config {
   /** Slipway's deploy engine. */
   deploy?: {
     /**
+     * Clusters from kubeconfig files, for local use. Clusters are otherwise
+     * read from `kubernetes.clusterLocatorMethods` (type config, with
+     * authProvider serviceAccount), the Backstage Kubernetes plugin's block.
+     * An entry here wins over a cluster of the same name there.
+     */
+    clusters?: Array<{
+      /** The name channels refer to. */
+      name: string;
+      /** Path of the kubeconfig file. */
+      kubeconfigPath: string;
+      /** The kubeconfig context to use; its current context by default. */
+      context?: string;
+    }>;
+    worker?: {
+      /** How often the worker looks for deployments to run, in ms. Default 1000. */
+      pollIntervalMs?: number;
+    };
+    api?: {
+      /** Also validate responses against the OpenAPI spec (for development). Default false. */
+      validateResponses?: boolean;
+    };
+    /**
      * Release channels in promotion order: a version enters a channel only
      * after it succeeded (and soaked) in the one before it.
      */

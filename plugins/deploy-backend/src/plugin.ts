@@ -1,12 +1,35 @@
+import os from 'node:os';
+import { randomUUID } from 'node:crypto';
 import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { applyDatabaseMigrations } from './database/migrations';
+import { notificationService } from '@backstage/plugin-notifications-node';
+import { signalsServiceRef } from '@backstage/plugin-signals-node';
+import { deployPermissions } from '@slipway/plugin-deploy-common';
+import { DeployConfigError, readChannels } from './config/readChannels';
+import { DatabaseDeploymentStore } from './database/DatabaseDeploymentStore';
+import {
+  DeploymentAnnouncer,
+  serviceSignalChannel,
+} from './engine/DeploymentAnnouncer';
+import { DeploymentRunner } from './engine/DeploymentRunner';
+import { DeploymentWorker } from './engine/DeploymentWorker';
+import { ClusterClient } from './kubernetes/ClusterClient';
+import { KubernetesClusterClient } from './kubernetes/KubernetesClusterClient';
+import { RolloutWatcher } from './kubernetes/RolloutWatcher';
+import { readClusterConfigs } from './kubernetes/clusterConfig';
+import {
+  deployTargetResourceRef,
+  deployTargetRules,
+  parseDeployTargetRef,
+} from './permissions';
 import { createRouter } from './router';
+import { DeployService } from './service/DeployService';
 
 /**
- * The deploy backend plugin: wires core services to the engine and its routes.
+ * The deploy backend plugin: reads its config, then wires core services to
+ * the store, the clusters, the worker and the routes.
  *
  * @public
  */
@@ -15,15 +38,129 @@ export const deployPlugin = createBackendPlugin({
   register(env) {
     env.registerInit({
       deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        lifecycle: coreServices.lifecycle,
         httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
         database: coreServices.database,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        auditor: coreServices.auditor,
+        signals: signalsServiceRef,
+        notifications: notificationService,
       },
-      async init({ httpRouter, database }) {
-        const knex = await database.getClient();
-        if (!database.migrations?.skip) {
-          await applyDatabaseMigrations(knex);
-        }
-        httpRouter.use(await createRouter({ knex }));
+      async init(deps) {
+        const { config, logger, lifecycle, httpRouter, database } = deps;
+
+        const channels = readChannels(config);
+        const kubeConfigs = readClusterConfigs(config);
+        channels.forEach((channel, i) => {
+          if (!kubeConfigs.has(channel.cluster)) {
+            throw new DeployConfigError(
+              `deploy.channels[${i}].cluster`,
+              `cluster "${
+                channel.cluster
+              }" is not configured; configured clusters: ${
+                [...kubeConfigs.keys()].join(', ') || 'none'
+              } (kubernetes.clusterLocatorMethods or deploy.clusters)`,
+            );
+          }
+        });
+        const clients = new Map<string, ClusterClient>(
+          [...kubeConfigs].map(([name, kubeConfig]) => [
+            name,
+            KubernetesClusterClient.create(kubeConfig, { clusterName: name }),
+          ]),
+        );
+        const clusterFor = (name: string) => clients.get(name)!;
+
+        const store = await DatabaseDeploymentStore.create({ database });
+        const deployService = new DeployService(store, channels);
+        const watcher = RolloutWatcher.create({
+          clusters: kubeConfigs,
+          logger,
+        });
+
+        deps.permissionsRegistry.addResourceType({
+          resourceRef: deployTargetResourceRef,
+          permissions: deployPermissions,
+          rules: Object.values(deployTargetRules),
+          getResources: async refs =>
+            Promise.all(
+              refs.map(async ref => {
+                const target = parseDeployTargetRef(ref);
+                const service =
+                  target && (await store.getService(target.service));
+                return service && target
+                  ? {
+                      service: service.name,
+                      channel: target.channel,
+                      ownerRef: service.ownerRef,
+                    }
+                  : undefined;
+              }),
+            ),
+        });
+
+        const announcer = new DeploymentAnnouncer(
+          deps.signals,
+          deps.notifications,
+          logger,
+        );
+        // Live state changes reach open Deploy tabs as signals, not polling.
+        watcher.subscribe(change => {
+          deps.signals
+            .publish({
+              recipients: { type: 'broadcast' },
+              channel: serviceSignalChannel(change.serviceName),
+              message: { type: 'status-changed', channel: change.channel },
+            })
+            .catch(error =>
+              logger.warn(`Could not publish a status signal: ${error}`),
+            );
+        });
+
+        const runner = new DeploymentRunner({
+          store,
+          channels,
+          clusterFor,
+          logger,
+          listener: announcer,
+        });
+        const worker = new DeploymentWorker({
+          store,
+          runner,
+          logger,
+          workerId: `${os.hostname()}-${process.pid}-${randomUUID().slice(
+            0,
+            8,
+          )}`,
+          pollIntervalMs: config.getOptionalNumber(
+            'deploy.worker.pollIntervalMs',
+          ),
+        });
+        lifecycle.addStartupHook(() => worker.start());
+        lifecycle.addShutdownHook(async () => {
+          await worker.stop();
+          await watcher.stop();
+        });
+
+        httpRouter.use(
+          await createRouter({
+            knex: await database.getClient(),
+            store,
+            deployService,
+            watcher,
+            clusterFor,
+            httpAuth: deps.httpAuth,
+            permissions: deps.permissions,
+            auditor: deps.auditor,
+            validateResponses: config.getOptionalBoolean(
+              'deploy.api.validateResponses',
+            ),
+          }),
+        );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
       },
     });

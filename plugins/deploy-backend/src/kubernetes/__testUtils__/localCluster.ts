@@ -16,6 +16,11 @@ export const describeOnCluster = kubeconfigPath
   ? describe
   : // eslint-disable-next-line jest/no-disabled-tests -- no cluster in this run, said below
     describe.skip;
+if (!kubeconfigPath && process.env.SLIPWAY_REQUIRE_CLUSTER) {
+  throw new Error(
+    'SLIPWAY_REQUIRE_CLUSTER is set but SLIPWAY_KUBECONFIG is not: the Kubernetes tests must run against the local cluster',
+  );
+}
 if (!kubeconfigPath) {
   // eslint-disable-next-line no-console
   console.warn(

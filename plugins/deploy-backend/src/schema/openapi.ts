@@ -1,0 +1,528 @@
+import { DEPLOYMENT_STATUSES } from '@slipway/plugin-deploy-common';
+
+// The deploy backend's REST API, as an OpenAPI 3.0 document. The router is
+// built from it (createValidatedOpenApiRouter), so requests are validated
+// against it before any handler runs, and the tests validate responses too.
+// Served at GET /api/deploy/openapi.json.
+
+const dnsLabel = {
+  type: 'string',
+  pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$',
+  maxLength: 63,
+  description:
+    'A DNS label: lowercase letters, digits and "-", at most 63 characters',
+} as const;
+
+const version = {
+  type: 'string',
+  pattern: '^([A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|sha256:[a-f0-9]{64})$',
+  description:
+    'An image tag (letters, digits, "_", ".", "-"; at most 128) or a sha256: digest',
+} as const;
+
+const entityRef = {
+  type: 'string',
+  pattern: '^[a-z]+:[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$',
+  maxLength: 255,
+  description: 'A full entity ref, e.g. component:default/checkout',
+} as const;
+
+const status = {
+  type: 'string',
+  enum: DEPLOYMENT_STATUSES,
+} as const;
+
+const errorResponse = {
+  description: 'An error, with a message saying what is wrong',
+  content: {
+    'application/json': {
+      schema: {
+        type: 'object',
+        required: ['error'],
+        properties: {
+          error: {
+            type: 'object',
+            required: ['name', 'message'],
+            properties: {
+              name: { type: 'string' },
+              message: { type: 'string' },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;
+
+const errors = {
+  '400': errorResponse,
+  '401': errorResponse,
+  '403': errorResponse,
+  '404': errorResponse,
+  '409': errorResponse,
+} as const;
+
+const json = <S>(schema: S, description = 'OK') =>
+  ({ description, content: { 'application/json': { schema } } } as const);
+
+const ref = <N extends string>(name: N) =>
+  ({ $ref: `#/components/schemas/${name}` } as const);
+
+const idParam = {
+  name: 'id',
+  in: 'path',
+  required: true,
+  schema: { type: 'string', format: 'uuid' },
+} as const;
+const serviceParam = {
+  name: 'service',
+  in: 'path',
+  required: true,
+  schema: dnsLabel,
+} as const;
+const channelParam = {
+  name: 'channel',
+  in: 'path',
+  required: true,
+  schema: dnsLabel,
+} as const;
+
+/** The deploy backend's OpenAPI document. */
+export const spec = {
+  openapi: '3.0.3',
+  info: {
+    title: 'Slipway deploy API',
+    version: '1',
+    description:
+      'Deploy services to release channels on Kubernetes, and read their history.',
+    license: { name: 'Apache-2.0' },
+  },
+  servers: [{ url: '/' }],
+  components: {
+    schemas: {
+      ServiceSpec: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['image', 'port', 'channels'],
+        properties: {
+          image: {
+            type: 'string',
+            pattern:
+              '^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$',
+            maxLength: 200,
+            description:
+              'Image repository without a tag, e.g. registry.example.com/checkout',
+          },
+          port: { type: 'integer', minimum: 1, maximum: 65535 },
+          channels: {
+            type: 'object',
+            description: 'Per channel name: replicas and environment variables',
+            additionalProperties: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['replicas'],
+              properties: {
+                replicas: { type: 'integer', minimum: 0, maximum: 50 },
+                env: {
+                  type: 'object',
+                  maxProperties: 100,
+                  additionalProperties: { type: 'string', maxLength: 4096 },
+                },
+              },
+            },
+          },
+          migration: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['command'],
+            properties: {
+              command: {
+                type: 'array',
+                minItems: 1,
+                maxItems: 50,
+                items: { type: 'string', maxLength: 1024 },
+              },
+              timeoutSeconds: { type: 'integer', minimum: 1, maximum: 86400 },
+              retries: { type: 'integer', minimum: 0, maximum: 10 },
+            },
+          },
+        },
+      },
+      Service: {
+        type: 'object',
+        required: [
+          'name',
+          'entityRef',
+          'ownerRef',
+          'spec',
+          'createdAt',
+          'updatedAt',
+        ],
+        properties: {
+          name: dnsLabel,
+          entityRef: { type: 'string' },
+          ownerRef: { type: 'string' },
+          spec: ref('ServiceSpec'),
+          createdAt: { type: 'string' },
+          updatedAt: { type: 'string' },
+        },
+      },
+      ReleaseChannel: {
+        type: 'object',
+        required: ['name', 'order', 'cluster', 'namespacePattern', 'policy'],
+        properties: {
+          name: { type: 'string' },
+          order: { type: 'integer' },
+          cluster: { type: 'string' },
+          namespacePattern: { type: 'string' },
+          policy: { type: 'object' },
+        },
+      },
+      Deployment: {
+        type: 'object',
+        required: [
+          'id',
+          'service',
+          'ownerRef',
+          'channel',
+          'version',
+          'status',
+          'requestedBy',
+          'createdAt',
+        ],
+        properties: {
+          id: { type: 'string' },
+          service: { type: 'string' },
+          ownerRef: { type: 'string' },
+          channel: { type: 'string' },
+          version: { type: 'string' },
+          previousVersion: { type: 'string' },
+          status,
+          requestedBy: { type: 'string' },
+          approvedBy: { type: 'string' },
+          overrideReason: { type: 'string' },
+          createdAt: { type: 'string' },
+          startedAt: { type: 'string' },
+          finishedAt: { type: 'string' },
+          result: { type: 'object' },
+        },
+      },
+      DeploymentEvent: {
+        type: 'object',
+        required: ['id', 'deploymentId', 'type', 'message', 'createdAt'],
+        properties: {
+          id: { type: 'integer' },
+          deploymentId: { type: 'string' },
+          type: { type: 'string' },
+          message: { type: 'string' },
+          data: { type: 'object' },
+          createdAt: { type: 'string' },
+        },
+      },
+      ChannelStatus: {
+        type: 'object',
+        required: [
+          'channel',
+          'health',
+          'replicas',
+          'conditions',
+          'message',
+          'pods',
+        ],
+        properties: {
+          channel: { type: 'string' },
+          health: {
+            type: 'string',
+            enum: ['Healthy', 'Progressing', 'Degraded', 'Missing'],
+          },
+          desiredVersion: { type: 'string' },
+          runningVersion: { type: 'string' },
+          replicas: { type: 'object' },
+          conditions: { type: 'array', items: { type: 'object' } },
+          message: { type: 'string' },
+          pods: { type: 'array', items: { type: 'object' } },
+          error: { type: 'string' },
+        },
+      },
+    },
+  },
+  paths: {
+    '/health': {
+      get: {
+        operationId: 'getHealth',
+        responses: {
+          '200': json({
+            type: 'object',
+            properties: { status: { type: 'string' } },
+          }),
+        },
+      },
+    },
+    '/channels': {
+      get: {
+        operationId: 'listChannels',
+        responses: {
+          '200': json({
+            type: 'object',
+            required: ['items'],
+            properties: {
+              items: { type: 'array', items: ref('ReleaseChannel') },
+            },
+          }),
+          ...errors,
+        },
+      },
+    },
+    '/services': {
+      get: {
+        operationId: 'listServices',
+        parameters: [
+          { name: 'owner', in: 'query', required: false, schema: entityRef },
+        ],
+        responses: {
+          '200': json({
+            type: 'object',
+            required: ['items'],
+            properties: { items: { type: 'array', items: ref('Service') } },
+          }),
+          ...errors,
+        },
+      },
+      post: {
+        operationId: 'registerService',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['name', 'entityRef', 'ownerRef', 'spec'],
+                properties: {
+                  name: dnsLabel,
+                  entityRef,
+                  ownerRef: entityRef,
+                  spec: ref('ServiceSpec'),
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '201': json(
+            ref('Service'),
+            'Registered, or updated when it already was',
+          ),
+          ...errors,
+        },
+      },
+    },
+    '/services/{service}': {
+      get: {
+        operationId: 'getService',
+        parameters: [serviceParam],
+        responses: { '200': json(ref('Service')), ...errors },
+      },
+    },
+    '/services/{service}/status': {
+      get: {
+        operationId: 'getServiceStatus',
+        parameters: [serviceParam],
+        responses: {
+          '200': json({
+            type: 'object',
+            required: ['service', 'channels'],
+            properties: {
+              service: ref('Service'),
+              channels: { type: 'array', items: ref('ChannelStatus') },
+            },
+          }),
+          ...errors,
+        },
+      },
+    },
+    '/services/{service}/channels/{channel}/rollback': {
+      post: {
+        operationId: 'rollback',
+        parameters: [serviceParam, channelParam],
+        responses: {
+          '201': json(ref('Deployment'), 'A deployment of the earlier version'),
+          ...errors,
+        },
+      },
+    },
+    '/services/{service}/channels/{channel}/pods/{pod}/logs': {
+      get: {
+        operationId: 'getPodLogs',
+        parameters: [
+          serviceParam,
+          channelParam,
+          {
+            name: 'pod',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+              pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$',
+              maxLength: 253,
+            },
+          },
+          { name: 'container', in: 'query', required: true, schema: dnsLabel },
+          {
+            name: 'previous',
+            in: 'query',
+            required: false,
+            schema: { type: 'boolean' },
+          },
+        ],
+        responses: {
+          '200': json({
+            type: 'object',
+            required: ['pod', 'container', 'previous', 'text'],
+            properties: {
+              pod: { type: 'string' },
+              container: { type: 'string' },
+              previous: { type: 'boolean' },
+              text: { type: 'string' },
+            },
+          }),
+          ...errors,
+        },
+      },
+    },
+    '/deployments': {
+      get: {
+        operationId: 'listDeployments',
+        parameters: [
+          { name: 'service', in: 'query', required: false, schema: dnsLabel },
+          { name: 'team', in: 'query', required: false, schema: entityRef },
+          { name: 'channel', in: 'query', required: false, schema: dnsLabel },
+          { name: 'status', in: 'query', required: false, schema: status },
+          {
+            name: 'from',
+            in: 'query',
+            required: false,
+            schema: { type: 'string', format: 'date-time' },
+          },
+          {
+            name: 'to',
+            in: 'query',
+            required: false,
+            schema: { type: 'string', format: 'date-time' },
+          },
+          {
+            name: 'limit',
+            in: 'query',
+            required: false,
+            schema: { type: 'integer', minimum: 1, maximum: 200 },
+          },
+          {
+            name: 'cursor',
+            in: 'query',
+            required: false,
+            schema: { type: 'string', maxLength: 200 },
+          },
+        ],
+        responses: {
+          '200': json({
+            type: 'object',
+            required: ['items'],
+            properties: {
+              items: { type: 'array', items: ref('Deployment') },
+              nextCursor: { type: 'string' },
+            },
+          }),
+          ...errors,
+        },
+      },
+      post: {
+        operationId: 'createDeployment',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['service', 'channel'],
+                properties: {
+                  service: dnsLabel,
+                  channel: dnsLabel,
+                  version,
+                  overrideReason: {
+                    type: 'string',
+                    minLength: 3,
+                    maxLength: 1000,
+                  },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '201': json(ref('Deployment'), 'Accepted; the worker runs it'),
+          ...errors,
+        },
+      },
+    },
+    '/deployments/{id}': {
+      get: {
+        operationId: 'getDeployment',
+        parameters: [idParam],
+        responses: {
+          '200': json({
+            type: 'object',
+            required: ['deployment', 'events', 'evidence'],
+            properties: {
+              deployment: ref('Deployment'),
+              events: { type: 'array', items: ref('DeploymentEvent') },
+              evidence: { type: 'array', items: { type: 'object' } },
+            },
+          }),
+          ...errors,
+        },
+      },
+    },
+    '/deployments/{id}/approve': {
+      post: {
+        operationId: 'approveDeployment',
+        parameters: [idParam],
+        responses: { '200': json(ref('Deployment')), ...errors },
+      },
+    },
+    '/deployments/{id}/cancel': {
+      post: {
+        operationId: 'cancelDeployment',
+        parameters: [idParam],
+        responses: { '200': json(ref('Deployment')), ...errors },
+      },
+    },
+    '/metrics': {
+      get: {
+        operationId: 'getTeamMetrics',
+        parameters: [
+          { name: 'team', in: 'query', required: true, schema: entityRef },
+          {
+            name: 'from',
+            in: 'query',
+            required: true,
+            schema: { type: 'string', format: 'date-time' },
+          },
+          {
+            name: 'to',
+            in: 'query',
+            required: true,
+            schema: { type: 'string', format: 'date-time' },
+          },
+        ],
+        responses: {
+          '200': json({
+            type: 'object',
+            required: ['team', 'from', 'to', 'deployments', 'perDay'],
+          }),
+          ...errors,
+        },
+      },
+    },
+  },
+} as const;

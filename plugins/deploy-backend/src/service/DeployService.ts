@@ -1,0 +1,277 @@
+import {
+  ConflictError,
+  InputError,
+  NotAllowedError,
+  NotFoundError,
+} from '@backstage/errors';
+import {
+  CreateDeploymentRequest,
+  Deployment,
+  DeployWindow,
+  ReleaseChannel,
+  RegisterServiceRequest,
+  Service,
+  isFinalDeploymentStatus,
+} from '@slipway/plugin-deploy-common';
+import { DeploymentStore } from '../database/DeploymentStore';
+
+/** Who is asking, as the router learned from the request's credentials. */
+export interface Caller {
+  userEntityRef: string;
+  /** May skip the promotion rule with a recorded reason. */
+  mayOverride: boolean;
+}
+
+/**
+ * The rules of deploying, independent of HTTP: which version may enter which
+ * channel, approvals, cancelling and rolling back. The worker does the rest.
+ */
+export class DeployService {
+  constructor(
+    private readonly store: DeploymentStore,
+    private readonly channels: ReleaseChannel[],
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  listChannels(): ReleaseChannel[] {
+    return this.channels;
+  }
+
+  channel(name: string): ReleaseChannel {
+    const channel = this.channels.find(c => c.name === name);
+    if (!channel) {
+      throw new InputError(
+        `channel "${name}" does not exist; known channels: ${this.channels
+          .map(c => c.name)
+          .join(', ')}`,
+      );
+    }
+    return channel;
+  }
+
+  async service(name: string): Promise<Service> {
+    const service = await this.store.getService(name);
+    if (!service) {
+      throw new NotFoundError(
+        `service "${name}" is not registered with Slipway`,
+      );
+    }
+    return service;
+  }
+
+  async registerService(request: RegisterServiceRequest): Promise<Service> {
+    for (const name of Object.keys(request.spec.channels)) {
+      this.channel(name);
+    }
+    return this.store.registerService(request);
+  }
+
+  async createDeployment(
+    request: CreateDeploymentRequest,
+    caller: Caller,
+  ): Promise<Deployment> {
+    const service = await this.service(request.service);
+    const channel = this.channel(request.channel);
+    const previousChannel = this.channels.find(
+      c => c.order === channel.order - 1,
+    );
+
+    let version = request.version;
+    if (!version) {
+      if (!previousChannel) {
+        throw new InputError(
+          `version is required: "${channel.name}" is the first channel, there is nothing to promote from`,
+        );
+      }
+      const last = await this.store.lastSucceeded(
+        service.name,
+        previousChannel.name,
+      );
+      if (!last) {
+        throw new ConflictError(
+          `nothing to promote: no version of ${service.name} has succeeded in ${previousChannel.name} yet`,
+        );
+      }
+      version = last.version;
+    }
+
+    if (request.overrideReason !== undefined && !caller.mayOverride) {
+      throw new NotAllowedError('you may not override the promotion rule');
+    }
+    if (previousChannel && request.overrideReason === undefined) {
+      await this.checkPromotion(service.name, version, previousChannel);
+    }
+
+    if (
+      channel.policy.deployWindow &&
+      !insideWindow(channel.policy.deployWindow, this.now())
+    ) {
+      const w = channel.policy.deployWindow;
+      throw new ConflictError(
+        `${channel.name} takes deployments only ${w.start}–${
+          w.end
+        } UTC on days ${w.days.join(', ')} (0 = Sunday)`,
+      );
+    }
+
+    const deployment = await this.store.createDeployment({
+      service: service.name,
+      channel: channel.name,
+      version,
+      requestedBy: caller.userEntityRef,
+      overrideReason: request.overrideReason,
+      status: channel.policy.approvalRequired
+        ? 'awaiting_approval'
+        : 'requested',
+    });
+    const override = request.overrideReason
+      ? ` (promotion order overridden: ${request.overrideReason})`
+      : '';
+    await this.store.appendEvent(deployment.id, {
+      type: 'requested',
+      message: `${caller.userEntityRef} asked for ${version} in ${channel.name}${override}`,
+    });
+    if (deployment.status === 'awaiting_approval') {
+      await this.store.appendEvent(deployment.id, {
+        type: 'awaiting_approval',
+        message: `${channel.name} needs an approval${
+          channel.policy.approverMustDiffer
+            ? ' by someone other than the requester'
+            : ''
+        }`,
+      });
+    }
+    return deployment;
+  }
+
+  /** A version enters a channel only after it succeeded (and soaked) in the one before. */
+  private async checkPromotion(
+    service: string,
+    version: string,
+    previous: ReleaseChannel,
+  ) {
+    const history = await this.store.listDeployments({
+      service,
+      channel: previous.name,
+      status: 'succeeded',
+      limit: 200,
+    });
+    const proven = history.items.find(d => d.version === version);
+    if (!proven) {
+      throw new ConflictError(
+        `${version} has not succeeded in ${previous.name} yet; deploy it there first, or override with a reason`,
+      );
+    }
+  }
+
+  async approve(id: string, approver: string): Promise<Deployment> {
+    const deployment = await this.deployment(id);
+    if (deployment.status !== 'awaiting_approval') {
+      throw new ConflictError(
+        `deployment ${id} is ${deployment.status}, not awaiting approval`,
+      );
+    }
+    const channel = this.channel(deployment.channel);
+    if (
+      channel.policy.approverMustDiffer &&
+      approver === deployment.requestedBy
+    ) {
+      throw new NotAllowedError(
+        `${channel.name} needs approval by someone other than the requester (${deployment.requestedBy})`,
+      );
+    }
+    const moved = await this.store.approve(id, approver);
+    if (!moved) {
+      throw new ConflictError(
+        `deployment ${id} changed while it was being approved; reload and try again`,
+      );
+    }
+    await this.store.appendEvent(id, {
+      type: 'approved',
+      message: `Approved by ${approver}`,
+    });
+    return this.deployment(id);
+  }
+
+  async cancel(id: string, by: string): Promise<Deployment> {
+    const deployment = await this.deployment(id);
+    if (isFinalDeploymentStatus(deployment.status)) {
+      throw new ConflictError(
+        `deployment ${id} already ended (${deployment.status})`,
+      );
+    }
+    const cancellable = [
+      'requested',
+      'awaiting_approval',
+      'migrating',
+    ] as const;
+    const moved = await this.store.transition(id, {
+      from: [...cancellable],
+      to: 'cancelled',
+    });
+    if (!moved) {
+      throw new ConflictError(
+        `deployment ${id} is ${deployment.status}; once the rollout has started, roll back instead of cancelling`,
+      );
+    }
+    await this.store.appendEvent(id, {
+      type: 'cancelled',
+      message: `Cancelled by ${by}`,
+    });
+    return this.deployment(id);
+  }
+
+  /** Deploys the version that last succeeded before the current one in this channel. */
+  async rollback(
+    serviceName: string,
+    channelName: string,
+    caller: Caller,
+  ): Promise<Deployment> {
+    const service = await this.service(serviceName);
+    const channel = this.channel(channelName);
+    const history = await this.store.listDeployments({
+      service: service.name,
+      channel: channel.name,
+      status: 'succeeded',
+      limit: 50,
+    });
+    const [current, ...older] = history.items;
+    const target = older.find(d => d.version !== current?.version);
+    if (!target) {
+      throw new ConflictError(
+        `${service.name} has no earlier successful version in ${channel.name} to roll back to`,
+      );
+    }
+    // A rollback goes back to a version the channel already ran, so it skips
+    // the promotion rule and the approval: it is the way out of an incident.
+    const deployment = await this.store.createDeployment({
+      service: service.name,
+      channel: channel.name,
+      version: target.version,
+      requestedBy: caller.userEntityRef,
+      overrideReason: `rollback from ${current.version}`,
+    });
+    await this.store.appendEvent(deployment.id, {
+      type: 'requested',
+      message: `${caller.userEntityRef} rolled ${channel.name} back from ${current.version} to ${target.version}`,
+    });
+    return deployment;
+  }
+
+  async deployment(id: string): Promise<Deployment> {
+    const deployment = await this.store.getDeployment(id);
+    if (!deployment) {
+      throw new NotFoundError(`deployment ${id} does not exist`);
+    }
+    return deployment;
+  }
+}
+
+function insideWindow(window: DeployWindow, now: Date): boolean {
+  const hhmm = now.toISOString().slice(11, 16);
+  return (
+    window.days.includes(now.getUTCDay()) &&
+    hhmm >= window.start &&
+    hhmm < window.end
+  );
+}
