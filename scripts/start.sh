@@ -9,16 +9,30 @@ cd "$SLIPWAY_ROOT"
 
 slipway_setup
 
-configs=(--config app-config.yaml)
+# Absolute paths: backstage-cli resolves relative ones from each package.
+configs=(--config "$SLIPWAY_ROOT/app-config.yaml")
 if [ -f app-config.local.yaml ]; then
-  configs+=(--config app-config.local.yaml)
+  configs+=(--config "$SLIPWAY_ROOT/app-config.local.yaml")
 fi
 
 if [ -x tools/local-cluster/cluster ] && ! grep -qs 'clusters:' app-config.local.yaml; then
   slipway_log "no cluster configured: starting the local Kubernetes cluster"
   tools/local-cluster/cluster up
   configs+=(--config "$(node scripts/local-cluster-app-config.mjs \
-    tools/local-cluster/.run/slipway.kubeconfig .cache/app-config.local-cluster.yaml)")
+    "$SLIPWAY_ROOT/tools/local-cluster/.run/slipway.kubeconfig" \
+    "$SLIPWAY_ROOT/.cache/app-config.local-cluster.yaml")")
+fi
+
+# Once the backend answers, register the example services and give them some
+# history (idempotent), so a fresh portal has something to show.
+if [ -z "${SLIPWAY_SKIP_SEED:-}" ]; then
+  (
+    for _ in $(seq 1 300); do
+      curl -fsS http://localhost:7007/api/deploy/health >/dev/null 2>&1 && break
+      sleep 1
+    done
+    node scripts/seed-examples.mjs >&2 || true
+  ) &
 fi
 
 slipway_log "starting the portal: http://localhost:3000 (backend on :7007)"

@@ -1,0 +1,95 @@
+#!/usr/bin/env node
+// Registers the example services (examples/entities.yaml) with the local
+// portal's deploy backend and gives them some history, so a fresh portal has
+// something to show. Idempotent: registering again updates, and deployments
+// are only started for channels that have none yet.
+//
+// Usage: node scripts/seed-examples.mjs [backend URL, default http://localhost:7007]
+const base = process.argv[2] ?? 'http://localhost:7007';
+
+const services = [
+  { name: 'checkout', owner: 'team-payments', migration: true },
+  { name: 'billing', owner: 'team-payments', migration: true },
+  { name: 'signup', owner: 'team-growth' },
+  { name: 'notifier', owner: 'team-growth', crash: true },
+  { name: 'gateway', owner: 'team-platform' },
+  { name: 'status-page', owner: 'team-platform' },
+];
+
+async function call(token, method, path, body) {
+  const response = await fetch(`${base}/api/deploy${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await response.text();
+  const json = text ? JSON.parse(text) : undefined;
+  if (!response.ok) {
+    throw new Error(`${method} ${path}: ${response.status} ${json?.error?.message ?? text}`);
+  }
+  return json;
+}
+
+async function waitUntilEnded(token, id) {
+  for (let i = 0; i < 180; i++) {
+    const { deployment } = await call(token, 'GET', `/deployments/${id}`);
+    if (['succeeded', 'failed', 'rolled_back', 'cancelled', 'rejected'].includes(deployment.status)) {
+      return deployment;
+    }
+    if (deployment.status === 'awaiting_approval') {
+      await call(token, 'POST', `/deployments/${id}/approve`);
+    }
+    await new Promise(resolve => setTimeout(resolve, 1000));
+  }
+  throw new Error(`deployment ${id} did not end in time`);
+}
+
+async function deploy(token, service, channel, version) {
+  const existing = await call(token, 'GET', `/deployments?service=${service}&channel=${channel}&limit=1`);
+  if (existing.items.length > 0) {
+    return;
+  }
+  const created = await call(token, 'POST', '/deployments', { service, channel, version });
+  const ended = await waitUntilEnded(token, created.id);
+  console.log(`${service} ${version} in ${channel}: ${ended.status}`);
+}
+
+async function main() {
+  const session = await fetch(`${base}/api/auth/guest/refresh`, {
+    headers: { 'X-Requested-With': 'XMLHttpRequest' },
+  }).then(r => r.json());
+  const token = session.backstageIdentity.token;
+
+  for (const s of services) {
+    await call(token, 'POST', '/services', {
+      name: s.name,
+      entityRef: `component:default/${s.name}`,
+      ownerRef: `group:default/${s.owner}`,
+      spec: {
+        image: `registry.slipway.test/${s.name}`,
+        port: 8080,
+        channels: { dev: { replicas: 1 }, staging: { replicas: 2 }, prod: { replicas: 3 } },
+        ...(s.migration && {
+          migration: { command: ['./migrate', 'up'], timeoutSeconds: 120, retries: 1 },
+        }),
+      },
+    });
+  }
+  console.log(`registered ${services.length} example services`);
+
+  await Promise.all(
+    services.map(async s => {
+      for (const channel of ['dev', 'staging', 'prod']) {
+        await deploy(token, s.name, channel, '1.0.0');
+      }
+      if (s.crash) {
+        await deploy(token, s.name, 'dev', '1.1.0-crashloop');
+      }
+    }),
+  );
+}
+
+main().catch(error => {
+  console.error(`seeding the examples failed: ${error.message}`);
+  process.exit(1);
+});
