@@ -190,6 +190,29 @@ export async function createRouter(
     res.status(201).json(service);
   });
 
+  router.post('/services/render', async (req, res) => {
+    await authorize(req, serviceRegisterPermission);
+    const { version, ...service } = req.body as RegisterServiceRequest & {
+      version?: string;
+    };
+    res.json({ items: deployService.renderChannels(service, version) });
+  });
+
+  router.post(
+    '/services/:service/channels/:channel/provision',
+    async (req, res) => {
+      await authorize(req, serviceRegisterPermission);
+      const { service, channel } = req.params;
+      const provisioned = await audited(
+        req,
+        'service-provision',
+        { service, channel },
+        () => deployService.provisionChannel(service, channel, clusterFor),
+      );
+      res.json(provisioned);
+    },
+  );
+
   router.get('/services/:service', async (req, res) => {
     await authorize(req, deployReadPermission);
     res.json(await deployService.service(req.params.service));

@@ -317,6 +317,53 @@ export const spec = {
         },
       },
     },
+    '/services/render': {
+      post: {
+        operationId: 'renderService',
+        description:
+          'The Kubernetes objects Slipway would create for a service in every channel, changing nothing (for dry runs): the ServiceAccount and Service, and the Deployment when a version is given.',
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['name', 'entityRef', 'ownerRef', 'spec'],
+                properties: {
+                  name: dnsLabel,
+                  entityRef,
+                  ownerRef: entityRef,
+                  spec: ref('ServiceSpec'),
+                  version,
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '200': json({
+            type: 'object',
+            required: ['items'],
+            properties: {
+              items: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['channel', 'namespace', 'objects'],
+                  properties: {
+                    channel: { type: 'string' },
+                    namespace: { type: 'string' },
+                    objects: { type: 'array', items: { type: 'object' } },
+                  },
+                },
+              },
+            },
+          }),
+          ...errors,
+        },
+      },
+    },
     '/services/{service}': {
       get: {
         operationId: 'getService',
@@ -335,6 +382,36 @@ export const spec = {
             properties: {
               service: ref('Service'),
               channels: { type: 'array', items: ref('ChannelStatus') },
+            },
+          }),
+          ...errors,
+        },
+      },
+    },
+    '/services/{service}/channels/{channel}/provision': {
+      post: {
+        operationId: 'provisionChannel',
+        description:
+          "Applies the service's ServiceAccount and Service in the channel's namespace by server-side apply; idempotent. The namespace must exist. The Deployment is created by the first deployment.",
+        parameters: [serviceParam, channelParam],
+        responses: {
+          '200': json({
+            type: 'object',
+            required: ['channel', 'namespace', 'objects'],
+            properties: {
+              channel: { type: 'string' },
+              namespace: { type: 'string' },
+              objects: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['kind', 'name'],
+                  properties: {
+                    kind: { type: 'string' },
+                    name: { type: 'string' },
+                  },
+                },
+              },
             },
           }),
           ...errors,

@@ -13,7 +13,31 @@ import {
   Service,
   isFinalDeploymentStatus,
 } from '@slipway/plugin-deploy-common';
+import type { KubernetesObject } from '@kubernetes/client-node';
 import { DeploymentStore } from '../database/DeploymentStore';
+import { ClusterClient } from '../kubernetes/ClusterClient';
+import {
+  renderServiceObjects,
+  resolveNamespace,
+} from '../kubernetes/renderServiceObjects';
+
+/** The objects Slipway would create for a service in one channel. */
+export interface RenderedChannel {
+  channel: string;
+  namespace: string;
+  objects: KubernetesObject[];
+}
+
+/** What provisioning applied in one channel. */
+export interface ProvisionedChannel {
+  channel: string;
+  namespace: string;
+  objects: Array<{ kind: string; name: string }>;
+}
+
+// Rendering needs a version for the Deployment's image; the ServiceAccount and
+// Service don't use it, so provisioning renders with this and keeps only those.
+const NO_VERSION_YET = '0.0.0';
 
 /** Who is asking, as the router learned from the request's credentials. */
 export interface Caller {
@@ -64,6 +88,92 @@ export class DeployService {
       this.channel(name);
     }
     return this.store.registerService(request);
+  }
+
+  /**
+   * The objects Slipway would create for a service in every channel, changing
+   * nothing: the ServiceAccount and Service, and the Deployment when a version
+   * is given. Lets a template show a dry run.
+   */
+  renderChannels(
+    request: RegisterServiceRequest,
+    version?: string,
+  ): RenderedChannel[] {
+    for (const name of Object.keys(request.spec.channels)) {
+      this.channel(name);
+    }
+    const now = this.now().toISOString();
+    const service: Service = { ...request, createdAt: now, updatedAt: now };
+    return this.channels.map(channel => {
+      const namespace = resolveNamespace(channel.namespacePattern, {
+        service: service.name,
+        channel: channel.name,
+      });
+      const [serviceAccount, kubernetesService, deployment] =
+        renderServiceObjects(
+          service,
+          channel,
+          namespace,
+          version ?? NO_VERSION_YET,
+        );
+      return {
+        channel: channel.name,
+        namespace,
+        objects: version
+          ? [serviceAccount, kubernetesService, deployment]
+          : [serviceAccount, kubernetesService],
+      };
+    });
+  }
+
+  /**
+   * Applies a registered service's ServiceAccount and Service in a channel's
+   * namespace by server-side apply, so running it again changes nothing. The
+   * Deployment is left to the first deployment, which knows the version. The
+   * namespace must exist: Slipway's least-privilege account can't create it.
+   */
+  async provisionChannel(
+    serviceName: string,
+    channelName: string,
+    clusterFor: (cluster: string) => ClusterClient,
+  ): Promise<ProvisionedChannel> {
+    const service = await this.service(serviceName);
+    const channel = this.channel(channelName);
+    const namespace = resolveNamespace(channel.namespacePattern, {
+      service: service.name,
+      channel: channel.name,
+    });
+    const [serviceAccount, kubernetesService] = renderServiceObjects(
+      service,
+      channel,
+      namespace,
+      NO_VERSION_YET,
+    );
+    let applied: KubernetesObject[];
+    try {
+      applied = await clusterFor(channel.cluster).applyObjects([
+        serviceAccount,
+        kubernetesService,
+      ]);
+    } catch (error) {
+      if (error instanceof NotFoundError || error instanceof NotAllowedError) {
+        throw new NotFoundError(
+          `Could not provision ${service.name} in channel ${channel.name}: namespace "${namespace}" of cluster "${channel.cluster}" ` +
+            `does not exist or Slipway may not write to it. Slipway does not create namespaces: create "${namespace}" ` +
+            `(every namespace of the pattern "${channel.namespacePattern}" must exist) and grant Slipway's account its Role there. ` +
+            `The cluster said: ${error.message}`,
+        );
+      }
+      throw error;
+    }
+    return {
+      channel: channel.name,
+      namespace,
+      objects: applied.map(object => ({
+        kind: object.kind!,
+        name: object.metadata!.name!,
+      })),
+    };
   }
 
   async createDeployment(
