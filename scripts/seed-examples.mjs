@@ -2,7 +2,7 @@
 // Registers the example services (examples/entities.yaml) with the local
 // portal's deploy backend and gives them some history, so a fresh portal has
 // something to show. Idempotent: registering again updates, and deployments
-// are only started for channels that have none yet.
+// are only started for versions a channel has not had yet.
 //
 // Usage: node scripts/seed-examples.mjs [backend URL, default http://localhost:7007]
 const base = process.argv[2] ?? 'http://localhost:7007';
@@ -45,8 +45,8 @@ async function waitUntilEnded(token, id) {
 }
 
 async function deploy(token, service, channel, version) {
-  const existing = await call(token, 'GET', `/deployments?service=${service}&channel=${channel}&limit=1`);
-  if (existing.items.length > 0) {
+  const existing = await call(token, 'GET', `/deployments?service=${service}&channel=${channel}&limit=200`);
+  if (existing.items.some(d => d.version === version)) {
     return;
   }
   const created = await call(token, 'POST', '/deployments', { service, channel, version });

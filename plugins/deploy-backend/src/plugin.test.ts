@@ -1,6 +1,3 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   mockCredentials,
   mockServices,
@@ -9,24 +6,9 @@ import {
 import { JsonValue } from '@backstage/types';
 import request from 'supertest';
 import { deployPlugin } from './plugin';
+import { writeUnreachableKubeconfig } from './__testUtils__/unreachableCluster';
 
-// A cluster the plugin never reaches in these tests: starting up reads config
-// and the database only.
-const kubeconfigPath = join(
-  mkdtempSync(join(tmpdir(), 'deploy-plugin-')),
-  'kubeconfig',
-);
-writeFileSync(
-  kubeconfigPath,
-  JSON.stringify({
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: [{ name: 'c', cluster: { server: 'https://127.0.0.1:9' } }],
-    users: [{ name: 'u', user: { token: 't' } }],
-    contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
-    'current-context': 'x',
-  }),
-);
+const kubeconfigPath = writeUnreachableKubeconfig();
 
 const config = (channels: JsonValue) => ({
   deploy: { clusters: [{ name: 'local', kubeconfigPath }], channels },

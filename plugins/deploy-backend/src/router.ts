@@ -25,6 +25,7 @@ import {
   serviceRegisterPermission,
 } from '@slipway/plugin-deploy-common';
 import express from 'express';
+import Router from 'express-promise-router';
 import { Knex } from 'knex';
 import { DeploymentStore } from './database/DeploymentStore';
 import { ClusterClient } from './kubernetes/ClusterClient';
@@ -62,6 +63,10 @@ export async function createRouter(
     permissions,
     auditor,
   } = options;
+  // Bodies are parsed before the validated router, so an oversized one gets
+  // body-parser's 413 instead of the validator's blanket 400.
+  const outer = Router();
+  outer.use(express.json({ limit: BODY_LIMIT }));
   // Handlers are plain express ones: the spec validates what reaches them.
   const router = createValidatedOpenApiRouter(spec, {
     middleware: [express.json({ limit: BODY_LIMIT })],
@@ -73,6 +78,7 @@ export async function createRouter(
       validateResponses: options.validateResponses ?? false,
     },
   }) as unknown as express.Router;
+  outer.use(router);
 
   async function authorize(req: express.Request, permission: BasicPermission) {
     const credentials = await httpAuth.credentials(req, {
@@ -407,5 +413,5 @@ export async function createRouter(
     res.json(await store.teamMetrics({ team: q.team, from: q.from, to: q.to }));
   });
 
-  return router;
+  return outer;
 }
