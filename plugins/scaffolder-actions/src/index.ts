@@ -6,3 +6,21 @@
 
 export { scaffolderModuleDeploy as default } from './module';
 export { createCheckServiceNameAction } from './actions/checkServiceName';
+export {
+  createCreateServiceAction,
+  type CreateServiceActionOptions,
+} from './actions/createService';
+export {
+  createDeployServiceAction,
+  type DeployServiceActionOptions,
+} from './actions/deployService';
+export {
+  DeployBackendClient,
+  DeployBackendError,
+} from './client/DeployBackendClient';
+export type {
+  ChannelSummary,
+  ObjectRef,
+  ProvisionedChannel,
+  RenderedChannel,
+} from './client/DeployBackendClient';

@@ -1,6 +1,14 @@
-import { createBackendModule } from '@backstage/backend-plugin-api';
+import {
+  BackstageCredentials,
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-node';
 import { createCheckServiceNameAction } from './actions/checkServiceName';
+import { createCreateServiceAction } from './actions/createService';
+import { createDeployServiceAction } from './actions/deployService';
+import { DeployBackendClient } from './client/DeployBackendClient';
 
 /**
  * Registers Slipway's actions with the scaffolder.
@@ -12,9 +20,22 @@ export const scaffolderModuleDeploy = createBackendModule({
   moduleId: 'deploy',
   register(env) {
     env.registerInit({
-      deps: { scaffolder: scaffolderActionsExtensionPoint },
-      async init({ scaffolder }) {
-        scaffolder.addActions(createCheckServiceNameAction());
+      deps: {
+        scaffolder: scaffolderActionsExtensionPoint,
+        discovery: coreServices.discovery,
+        auth: coreServices.auth,
+        catalog: catalogServiceRef,
+      },
+      async init({ scaffolder, discovery, auth, catalog }) {
+        // Every call to the deploy backend acts for the user running the
+        // template, so the deploy permission policy decides, not the scaffolder.
+        const deployBackendFor = (credentials: BackstageCredentials) =>
+          new DeployBackendClient(discovery, auth, credentials);
+        scaffolder.addActions(
+          createCheckServiceNameAction(),
+          createCreateServiceAction({ catalog, deployBackendFor }),
+          createDeployServiceAction({ deployBackendFor }),
+        );
       },
     });
   },

@@ -1,0 +1,52 @@
+import { TemplateExample } from '@backstage/plugin-scaffolder-node';
+import yaml from 'yaml';
+
+export const examples: TemplateExample[] = [
+  {
+    description: 'Create a service in every release channel with the defaults',
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'create',
+          action: 'deploy:service:create',
+          name: 'Create the service in every channel',
+          input: {
+            name: '${{ parameters.name }}',
+            owner: '${{ parameters.owner }}',
+            image: 'registry.example.com/${{ parameters.name }}',
+            port: 8080,
+          },
+        },
+      ],
+    }),
+  },
+  {
+    description:
+      'Create a service with more replicas in prod and a migration that runs before every rollout',
+    example: yaml.stringify({
+      steps: [
+        {
+          id: 'create',
+          action: 'deploy:service:create',
+          name: 'Create the service in every channel',
+          input: {
+            name: 'checkout',
+            owner: 'group:default/team-payments',
+            entityRef: 'component:default/checkout',
+            image: 'registry.example.com/checkout',
+            port: 8080,
+            channels: {
+              dev: { replicas: 1, env: { LOG_LEVEL: 'debug' } },
+              prod: { replicas: 3 },
+            },
+            migration: {
+              command: ['./migrate', 'up'],
+              timeoutSeconds: 300,
+              retries: 1,
+            },
+          },
+        },
+      ],
+    }),
+  },
+];
