@@ -19,6 +19,10 @@ export function DeploymentsPerDayChart(props: {
   const slot = 24;
   const barWidth = 16;
   const width = Math.max(perDay.length * slot, slot);
+  // Horizontal positions in percent of the chart's width, so bars spread over
+  // the card while the labels keep their shape (a stretched viewBox would
+  // distort the text and clip the last label).
+  const pct = (n: number) => `${(n / width) * 100}%`;
   const scale = (n: number) => (n / max) * HEIGHT;
   const total = perDay.reduce((sum, day) => sum + day.total, 0);
   // Label about every seventh day so the axis stays readable.
@@ -28,10 +32,8 @@ export function DeploymentsPerDayChart(props: {
     <svg
       role="img"
       aria-labelledby={titleId}
-      viewBox={`0 0 ${width} ${HEIGHT + LABEL_HEIGHT}`}
       width="100%"
       height={HEIGHT + LABEL_HEIGHT}
-      preserveAspectRatio="none"
     >
       <title id={titleId}>
         {`Deployments per day: ${total} over ${perDay.length} days`}
@@ -39,6 +41,7 @@ export function DeploymentsPerDayChart(props: {
       {perDay.map((day, index) => {
         const other = day.total - day.succeeded - day.failed;
         const x = index * slot + (slot - barWidth) / 2;
+        const centre = index * slot + slot / 2;
         const segments = [
           { n: day.succeeded, fill: theme.palette.success.main },
           { n: day.failed, fill: theme.palette.error.main },
@@ -56,9 +59,9 @@ export function DeploymentsPerDayChart(props: {
               return segment.n > 0 ? (
                 <rect
                   key={s}
-                  x={x}
+                  x={pct(x)}
                   y={top}
-                  width={barWidth}
+                  width={pct(barWidth)}
                   height={h}
                   fill={segment.fill}
                 />
@@ -66,8 +69,9 @@ export function DeploymentsPerDayChart(props: {
             })}
             {index % labelEvery === 0 && (
               <text
-                x={x}
+                x={pct(centre)}
                 y={HEIGHT + LABEL_HEIGHT - 2}
+                textAnchor="middle"
                 fontSize={10}
                 fill={theme.palette.text.secondary}
               >

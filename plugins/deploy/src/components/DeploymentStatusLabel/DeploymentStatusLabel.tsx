@@ -6,6 +6,7 @@ import {
   StatusRunning,
   StatusWarning,
 } from '@backstage/core-components';
+import Box from '@material-ui/core/Box';
 import { DeploymentStatus } from '@slipway/plugin-deploy-common';
 import { ComponentType, PropsWithChildren } from 'react';
 
@@ -32,5 +33,10 @@ export function deploymentStatusText(status: DeploymentStatus): string {
 /** A deployment's status as a coloured indicator and words. */
 export function DeploymentStatusLabel(props: { status: DeploymentStatus }) {
   const Indicator = indicators[props.status] ?? StatusPending;
-  return <Indicator>{deploymentStatusText(props.status)}</Indicator>;
+  // One line: "Rolled back" broken over two reads as two states in a table.
+  return (
+    <Box component="span" whiteSpace="nowrap">
+      <Indicator>{deploymentStatusText(props.status)}</Indicator>
+    </Box>
+  );
 }

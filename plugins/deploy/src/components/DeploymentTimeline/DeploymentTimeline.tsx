@@ -1,5 +1,6 @@
 import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
+import { EntityDisplayName } from '@backstage/plugin-catalog-react';
 import { useSignal } from '@backstage/plugin-signals-react';
 import Box from '@material-ui/core/Box';
 import List from '@material-ui/core/List';
@@ -69,7 +70,12 @@ export function DeploymentTimeline(props: { deployment: Deployment }) {
     >
       {deployment.approvedBy && (
         <Typography variant="body2">
-          Approved by {deployment.approvedBy}
+          Approved by{' '}
+          <EntityDisplayName
+            entityRef={deployment.approvedBy}
+            defaultKind="user"
+            hideIcon
+          />
         </Typography>
       )}
       {deployment.overrideReason && (

@@ -7,13 +7,29 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { FailureEvidence } from '@slipway/plugin-deploy-common';
+import { makeStyles } from '@material-ui/core/styles';
 import { describeContainerProblem } from '../CrashLogDialog';
+
+const useStyles = makeStyles({
+  // Type, reason and count are single words: keep them whole; the message wraps.
+  events: {
+    marginTop: 16,
+    '& td:not(:nth-child(4)), & th': { whiteSpace: 'nowrap' },
+  },
+});
+
+// The log viewer needs a fixed height: fit short logs (its search bar plus a
+// line each), cap long ones.
+function logsHeight(text: string): number {
+  const lines = text.split('\n').length;
+  return Math.min(300, 64 + lines * 20);
+}
 
 function Logs(props: { title: string; text: string }) {
   return (
     <Box mt={1}>
       <Typography variant="subtitle2">{props.title}</Typography>
-      <Box height={300}>
+      <Box height={logsHeight(props.text)}>
         <LogViewer text={props.text} />
       </Box>
     </Box>
@@ -27,6 +43,7 @@ function Logs(props: { title: string; text: string }) {
  */
 export function FailureEvidencePanel(props: { evidence: FailureEvidence }) {
   const { evidence } = props;
+  const classes = useStyles();
   const logsTitle = evidence.kind === 'migration' ? 'Migration logs' : 'Logs';
 
   return (
@@ -62,7 +79,11 @@ export function FailureEvidencePanel(props: { evidence: FailureEvidence }) {
         )),
       )}
       {evidence.events.length > 0 && (
-        <Table size="small" aria-label="Kubernetes events">
+        <Table
+          size="small"
+          aria-label="Kubernetes events"
+          className={classes.events}
+        >
           <TableHead>
             <TableRow>
               <TableCell>Type</TableCell>

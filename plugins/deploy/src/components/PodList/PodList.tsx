@@ -39,6 +39,14 @@ const useStyles = makeStyles(theme => ({
   failing: {
     borderLeft: `4px solid ${theme.palette.error.main}`,
   },
+  // Pod names are long and have no spaces; let them break anywhere rather
+  // than squeeze the other columns letter by letter.
+  podName: {
+    wordBreak: 'break-all',
+  },
+  nowrap: {
+    whiteSpace: 'nowrap',
+  },
 }));
 
 /** The pods of a service in a channel; failing ones stand out with their logs a click away. */
@@ -68,9 +76,8 @@ export function PodList(props: {
         <TableHead>
           <TableRow>
             <TableCell>Pod</TableCell>
-            <TableCell>Version</TableCell>
             <TableCell>Status</TableCell>
-            <TableCell>Restarts</TableCell>
+            <TableCell className={classes.nowrap}>Restarts</TableCell>
             <TableCell>Logs</TableCell>
           </TableRow>
         </TableHead>
@@ -86,8 +93,16 @@ export function PodList(props: {
                 key={pod.name}
                 className={failing.length ? classes.failing : undefined}
               >
-                <TableCell>{pod.name}</TableCell>
-                <TableCell>{pod.version ?? '—'}</TableCell>
+                <TableCell className={classes.podName}>
+                  {pod.name}
+                  <Typography
+                    variant="caption"
+                    color="textSecondary"
+                    component="div"
+                  >
+                    {pod.version ?? 'version unknown'}
+                  </Typography>
+                </TableCell>
                 <TableCell>
                   {failing.length > 0 &&
                     failing.map(container => (
