@@ -37,11 +37,24 @@ function config() {
       api: { validateResponses: true },
       channels: [
         { name: 'dev', cluster: 'local', progressDeadlineSeconds: 60 },
-        { name: 'staging', cluster: 'local', progressDeadlineSeconds: 60 },
+        {
+          name: 'staging',
+          cluster: 'local',
+          soakSeconds: 2,
+          progressDeadlineSeconds: 60,
+        },
         {
           name: 'prod',
           cluster: 'local',
           approval: { required: true },
+          progressDeadlineSeconds: 60,
+        },
+        // Last in the promotion order; here to leave a failed rollout in place.
+        {
+          name: 'sandbox',
+          cluster: 'local',
+          namespace: 'slipway-dev',
+          autoRollback: false,
           progressDeadlineSeconds: 60,
         },
       ],
@@ -99,6 +112,7 @@ describeOnCluster('the deploy engine against the local cluster', () => {
             dev: { replicas: 2 },
             staging: { replicas: 1 },
             prod: { replicas: 2 },
+            sandbox: { replicas: 1 },
           },
           ...(migration && {
             migration: {
@@ -304,6 +318,53 @@ describeOnCluster('the deploy engine against the local cluster', () => {
   );
 
   it.each(databases.eachSupportedId())(
+    "serves the crashed container's logs of a failed rollout left in place, on %p",
+    async databaseId => {
+      const { backend, server } = await startBackend(databaseId);
+      const name = uniqueServiceName('logs');
+      await register(server, name);
+      const failed = await deployAndFinish(server, {
+        service: name,
+        channel: 'sandbox',
+        version: '1.0.0-crashloop',
+        overrideReason: 'testing logs without a rollback',
+      });
+      expect(failed.deployment.status).toBe('failed');
+      const status = await request(server)
+        .get(`/api/deploy/services/${name}/status`)
+        .set('Authorization', alice);
+      const sandbox = status.body.channels.find(
+        (c: { channel: string }) => c.channel === 'sandbox',
+      );
+      expect(sandbox.health).toBe('Degraded');
+      const pod = sandbox.pods[0].name;
+      const logs = await request(server)
+        .get(
+          `/api/deploy/services/${name}/channels/sandbox/pods/${pod}/logs?container=app&previous=true`,
+        )
+        .set('Authorization', alice);
+      expect(logs.status).toBe(200);
+      expect(logs.body).toMatchObject({
+        pod,
+        container: 'app',
+        previous: true,
+      });
+      expect(logs.body.text).not.toBe('');
+      const stranger = await request(server)
+        .get(
+          `/api/deploy/services/${name}/channels/sandbox/pods/kube-apiserver-x/logs?container=app`,
+        )
+        .set('Authorization', alice);
+      expect(stranger.status).toBe(404);
+      await apps().deleteNamespacedDeployment({
+        name,
+        namespace: 'slipway-dev',
+      });
+      await backend.stop();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'enforces one deployment per channel, the promotion order and approvals, on %p',
     async databaseId => {
       const { backend, server } = await startBackend(databaseId);
@@ -341,6 +402,11 @@ describeOnCluster('the deploy engine against the local cluster', () => {
       });
       expect(staged.deployment.version).toBe('1.0.0-slow5s');
       expect(staged.deployment.status).toBe('succeeded');
+      const soak = staged.events.find(e => e.type === 'soak-started')!;
+      const soakEnd = staged.events.find(e => e.type === 'succeeded')!;
+      expect(
+        Date.parse(soakEnd.createdAt) - Date.parse(soak.createdAt),
+      ).toBeGreaterThanOrEqual(2000);
 
       const prod = await deploy(server, { service: name, channel: 'prod' });
       expect(prod.status).toBe(201);
@@ -361,6 +427,25 @@ describeOnCluster('the deploy engine against the local cluster', () => {
         status: 'succeeded',
         approvedBy: 'user:default/bob',
       });
+
+      const team = encodeURIComponent('group:default/team-test');
+      const from = encodeURIComponent(
+        new Date(Date.now() - 3600_000).toISOString(),
+      );
+      const to = encodeURIComponent(
+        new Date(Date.now() + 60_000).toISOString(),
+      );
+      const metrics = await request(server)
+        .get(`/api/deploy/metrics?team=${team}&from=${from}&to=${to}`)
+        .set('Authorization', alice);
+      expect(metrics.status).toBe(200);
+      const history = await request(server)
+        .get(`/api/deploy/deployments?team=${team}&from=${from}&limit=200`)
+        .set('Authorization', alice);
+      const items: Deployment[] = history.body.items;
+      const succeeded = items.filter(d => d.status === 'succeeded').length;
+      expect(metrics.body.deployments).toBe(items.length);
+      expect(metrics.body.successRate).toBeCloseTo(succeeded / items.length);
       await backend.stop();
     },
   );
