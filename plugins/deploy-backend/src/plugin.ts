@@ -4,9 +4,11 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import { deployPermissions } from '@slipway/plugin-deploy-common';
+import { syncServiceOwners } from './catalog/syncServiceOwners';
 import { DeployConfigError, readChannels } from './config/readChannels';
 import { DatabaseDeploymentStore } from './database/DatabaseDeploymentStore';
 import {
@@ -47,6 +49,9 @@ export const deployPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
+        auth: coreServices.auth,
+        scheduler: coreServices.scheduler,
+        catalog: catalogServiceRef,
         signals: signalsServiceRef,
         notifications: notificationService,
       },
@@ -141,6 +146,22 @@ export const deployPlugin = createBackendPlugin({
           ),
         });
         lifecycle.addStartupHook(() => worker.start());
+
+        // Team history follows a service when its catalog owner changes.
+        await deps.scheduler.scheduleTask({
+          id: 'deploy-sync-service-owners',
+          frequency: { minutes: 5 },
+          timeout: { minutes: 2 },
+          initialDelay: { seconds: 30 },
+          fn: async () => {
+            await syncServiceOwners({
+              store,
+              catalog: deps.catalog,
+              auth: deps.auth,
+              logger,
+            });
+          },
+        });
         lifecycle.addShutdownHook(async () => {
           await worker.stop();
           await watcher.stop();

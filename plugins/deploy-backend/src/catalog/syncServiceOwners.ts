@@ -1,0 +1,70 @@
+import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import {
+  Entity,
+  RELATION_OWNED_BY,
+  parseEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { DeploymentStore } from '../database/DeploymentStore';
+
+/** The entity's owner as a full ref, from its ownedBy relation or spec.owner. */
+function ownerOf(entity: Entity): string | undefined {
+  const relation = entity.relations?.find(r => r.type === RELATION_OWNED_BY);
+  if (relation) {
+    return relation.targetRef;
+  }
+  const owner = entity.spec?.owner;
+  if (typeof owner !== 'string') {
+    return undefined;
+  }
+  return stringifyEntityRef(
+    parseEntityRef(owner, {
+      defaultKind: 'group',
+      defaultNamespace: entity.metadata.namespace ?? 'default',
+    }),
+  );
+}
+
+/**
+ * Keeps each service's owner in step with its catalog entity, so a team's
+ * history follows a service when it changes hands. Returns how many moved.
+ */
+export async function syncServiceOwners(options: {
+  store: DeploymentStore;
+  catalog: CatalogService;
+  auth: AuthService;
+  logger: LoggerService;
+}): Promise<number> {
+  const { store, catalog, auth, logger } = options;
+  const services = await store.listServices();
+  if (services.length === 0) {
+    return 0;
+  }
+  const { items } = await catalog.getEntitiesByRefs(
+    {
+      entityRefs: services.map(s => s.entityRef),
+      fields: [
+        'kind',
+        'metadata.name',
+        'metadata.namespace',
+        'spec.owner',
+        'relations',
+      ],
+    },
+    { credentials: await auth.getOwnServiceCredentials() },
+  );
+  let moved = 0;
+  for (const [i, service] of services.entries()) {
+    const entity = items[i];
+    const owner = entity && ownerOf(entity);
+    if (owner && owner !== service.ownerRef) {
+      await store.updateServiceOwner(service.name, owner);
+      logger.info(
+        `Service ${service.name} moved from ${service.ownerRef} to ${owner}, with its history`,
+      );
+      moved += 1;
+    }
+  }
+  return moved;
+}
