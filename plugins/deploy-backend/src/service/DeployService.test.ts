@@ -1,0 +1,212 @@
+import { TestDatabases } from '@backstage/backend-test-utils';
+import { ReleaseChannel } from '@slipway/plugin-deploy-common';
+import { DatabaseDeploymentStore } from '../database/DatabaseDeploymentStore';
+import { DeployService } from './DeployService';
+
+const policy = {
+  approvalRequired: false,
+  approverMustDiffer: true,
+  soakSeconds: 0,
+  autoRollback: true,
+  progressDeadlineSeconds: 60,
+};
+const channel = (
+  name: string,
+  order: number,
+  extra: Partial<ReleaseChannel['policy']> = {},
+): ReleaseChannel => ({
+  name,
+  order,
+  cluster: 'local',
+  namespacePattern: 'slipway-{channel}',
+  policy: { ...policy, ...extra },
+});
+const channels = [
+  channel('dev', 0),
+  channel('staging', 1),
+  // Weekdays 09:00–17:00 UTC only.
+  channel('prod', 2, {
+    approvalRequired: true,
+    deployWindow: { days: [1, 2, 3, 4, 5], start: '09:00', end: '17:00' },
+  }),
+];
+const alice = { userEntityRef: 'user:default/alice', mayOverride: false };
+const erin = { userEntityRef: 'user:default/erin', mayOverride: true };
+const tuesdayNoon = new Date('2026-11-24T12:00:00Z');
+const saturdayNoon = new Date('2026-11-28T12:00:00Z');
+
+describe('DeployService', () => {
+  const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
+
+  async function setup(now = tuesdayNoon) {
+    const store = await DatabaseDeploymentStore.fromKnex(
+      await databases.init('SQLITE_3'),
+    );
+    await store.registerService({
+      name: 'checkout',
+      entityRef: 'component:default/checkout',
+      ownerRef: 'group:default/team-payments',
+      spec: {
+        image: 'registry.example.com/checkout',
+        port: 8080,
+        channels: {},
+      },
+    });
+    const service = new DeployService(store, channels, () => now);
+    const succeed = async (channelName: string, version: string) => {
+      const d = await service.createDeployment(
+        { service: 'checkout', channel: channelName, version },
+        erin,
+      );
+      await store.transition(d.id, {
+        from: ['requested', 'awaiting_approval'],
+        to: 'succeeded',
+      });
+      return d;
+    };
+    return { store, service, succeed };
+  }
+
+  it('lets a version into a channel only after it succeeded in the previous one', async () => {
+    const { service, succeed } = await setup();
+    await expect(
+      service.createDeployment(
+        { service: 'checkout', channel: 'staging', version: '1.0.0' },
+        alice,
+      ),
+    ).rejects.toThrow('1.0.0 has not succeeded in dev yet');
+    await succeed('dev', '1.0.0');
+    const staged = await service.createDeployment(
+      { service: 'checkout', channel: 'staging', version: '1.0.0' },
+      alice,
+    );
+    expect(staged.status).toBe('requested');
+  });
+
+  it('promotes the version that last succeeded in the previous channel', async () => {
+    const { service, succeed } = await setup();
+    await expect(
+      service.createDeployment({ service: 'checkout', channel: 'dev' }, alice),
+    ).rejects.toThrow('version is required');
+    await expect(
+      service.createDeployment(
+        { service: 'checkout', channel: 'staging' },
+        alice,
+      ),
+    ).rejects.toThrow('no version of checkout has succeeded in dev yet');
+    await succeed('dev', '1.0.0');
+    await succeed('dev', '1.1.0');
+    const promoted = await service.createDeployment(
+      { service: 'checkout', channel: 'staging' },
+      alice,
+    );
+    expect(promoted.version).toBe('1.1.0');
+  });
+
+  it('records an override, and refuses one from someone who may not', async () => {
+    const { service, store } = await setup();
+    await expect(
+      service.createDeployment(
+        {
+          service: 'checkout',
+          channel: 'staging',
+          version: '9.9.9',
+          overrideReason: 'hotfix',
+        },
+        alice,
+      ),
+    ).rejects.toThrow('you may not override the promotion rule');
+    const overridden = await service.createDeployment(
+      {
+        service: 'checkout',
+        channel: 'staging',
+        version: '9.9.9',
+        overrideReason: 'hotfix for INC-42',
+      },
+      erin,
+    );
+    expect(overridden.overrideReason).toBe('hotfix for INC-42');
+    const events = await store.listEvents(overridden.id);
+    expect(events[0].message).toContain(
+      'promotion order overridden: hotfix for INC-42',
+    );
+  });
+
+  it('keeps production closed outside its deploy window', async () => {
+    const { service, succeed } = await setup(saturdayNoon);
+    await succeed('dev', '1.0.0');
+    await succeed('staging', '1.0.0');
+    await expect(
+      service.createDeployment(
+        { service: 'checkout', channel: 'prod', version: '1.0.0' },
+        alice,
+      ),
+    ).rejects.toThrow('prod takes deployments only 09:00–17:00 UTC');
+  });
+
+  it('waits for an approval by someone other than the requester', async () => {
+    const { service, succeed } = await setup();
+    await succeed('dev', '1.0.0');
+    await succeed('staging', '1.0.0');
+    const prod = await service.createDeployment(
+      { service: 'checkout', channel: 'prod', version: '1.0.0' },
+      alice,
+    );
+    expect(prod.status).toBe('awaiting_approval');
+    await expect(
+      service.approve(prod.id, 'user:default/alice'),
+    ).rejects.toThrow('needs approval by someone other than the requester');
+    const approved = await service.approve(prod.id, 'user:default/bob');
+    expect(approved).toMatchObject({
+      status: 'requested',
+      approvedBy: 'user:default/bob',
+    });
+    await expect(service.approve(prod.id, 'user:default/bob')).rejects.toThrow(
+      'not awaiting approval',
+    );
+  });
+
+  it('cancels only before the rollout starts', async () => {
+    const { service, store } = await setup();
+    const queued = await service.createDeployment(
+      { service: 'checkout', channel: 'dev', version: '1.0.0' },
+      alice,
+    );
+    expect((await service.cancel(queued.id, 'user:default/alice')).status).toBe(
+      'cancelled',
+    );
+    const rolling = await service.createDeployment(
+      { service: 'checkout', channel: 'dev', version: '1.0.1' },
+      alice,
+    );
+    await store.transition(rolling.id, {
+      from: ['requested'],
+      to: 'rolling_out',
+    });
+    await expect(
+      service.cancel(rolling.id, 'user:default/alice'),
+    ).rejects.toThrow('roll back instead');
+  });
+
+  it('rolls back to the last version that succeeded before the current one', async () => {
+    const { service, succeed } = await setup();
+    await expect(service.rollback('checkout', 'dev', alice)).rejects.toThrow(
+      'no earlier successful version',
+    );
+    await succeed('dev', '1.0.0');
+    await succeed('dev', '1.1.0');
+    const rollback = await service.rollback('checkout', 'dev', alice);
+    expect(rollback).toMatchObject({
+      version: '1.0.0',
+      status: 'requested',
+      overrideReason: 'rollback from 1.1.0',
+    });
+  });
+
+  it('names the known channels when a channel does not exist', async () => {
+    const { service } = await setup();
+    expect(() => service.channel('qa')).toThrow(
+      'known channels: dev, staging, prod',
+    );
+  });
+});
