@@ -20,6 +20,13 @@ backend.add(
   import('@backstage/plugin-catalog-backend-module-scaffolder-entity-model'),
 );
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+// file locations from the catalog API, for the new-service template's
+// deploy:publish:local (this portal has no git host)
+backend.add(
+  import('@slipway/plugin-scaffolder-backend-module-deploy').then(m => ({
+    default: m.catalogModuleFileLocations,
+  })),
+);
 
 // scaffolder, with Slipway's actions
 backend.add(import('@backstage/plugin-scaffolder-backend'));

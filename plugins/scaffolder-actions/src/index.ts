@@ -24,3 +24,8 @@ export type {
   ProvisionedChannel,
   RenderedChannel,
 } from './client/DeployBackendClient';
+export {
+  createPublishLocalAction,
+  type PublishLocalActionOptions,
+} from './actions/publishLocal';
+export { catalogModuleFileLocations } from './localPublishing/catalogModuleFileLocations';

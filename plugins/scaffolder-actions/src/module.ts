@@ -8,6 +8,7 @@ import { scaffolderActionsExtensionPoint } from '@backstage/plugin-scaffolder-no
 import { createCheckServiceNameAction } from './actions/checkServiceName';
 import { createCreateServiceAction } from './actions/createService';
 import { createDeployServiceAction } from './actions/deployService';
+import { createPublishLocalAction } from './actions/publishLocal';
 import { DeployBackendClient } from './client/DeployBackendClient';
 
 /**
@@ -22,11 +23,12 @@ export const scaffolderModuleDeploy = createBackendModule({
     env.registerInit({
       deps: {
         scaffolder: scaffolderActionsExtensionPoint,
+        config: coreServices.rootConfig,
         discovery: coreServices.discovery,
         auth: coreServices.auth,
         catalog: catalogServiceRef,
       },
-      async init({ scaffolder, discovery, auth, catalog }) {
+      async init({ scaffolder, config, discovery, auth, catalog }) {
         // Every call to the deploy backend acts for the user running the
         // template, so the deploy permission policy decides, not the scaffolder.
         const deployBackendFor = (credentials: BackstageCredentials) =>
@@ -36,6 +38,16 @@ export const scaffolderModuleDeploy = createBackendModule({
           createCreateServiceAction({ catalog, deployBackendFor }),
           createDeployServiceAction({ deployBackendFor }),
         );
+        // Publishing to the backend's disk is for portals without a git host;
+        // it exists only where a directory is configured for it.
+        const directory = config.getOptionalString(
+          'deploy.localPublish.directory',
+        );
+        if (directory) {
+          scaffolder.addActions(
+            createPublishLocalAction({ catalog, directory }),
+          );
+        }
       },
     });
   },

@@ -151,6 +151,18 @@ describe('deploy:service:create', () => {
     );
   });
 
+  it('registers no migration for a blank command', async () => {
+    const { action, deployBackend } = setUp();
+    await action.handler(
+      createMockActionContext({
+        input: { ...input, migration: { command: '  ' } },
+      }),
+    );
+    expect(
+      deployBackend.registerService.mock.calls[0][0].spec,
+    ).not.toHaveProperty('migration');
+  });
+
   it('refuses an owner the catalog does not have', async () => {
     const { action, deployBackend } = setUp();
     const ctx = createMockActionContext({

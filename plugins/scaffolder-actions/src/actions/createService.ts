@@ -80,8 +80,9 @@ export function createCreateServiceAction(options: CreateServiceActionOptions) {
             .object({
               command: z
                 .union([z.string(), z.array(z.string())])
+                .optional()
                 .describe(
-                  'The migration command: a list of arguments, or a shell command line (run with sh -c)',
+                  'The migration command: a list of arguments, or a shell command line (run with sh -c). Blank means no migration, so a template can pass an optional form field straight through',
                 ),
               timeoutSeconds: z
                 .number()
@@ -150,6 +151,7 @@ export function createCreateServiceAction(options: CreateServiceActionOptions) {
         );
       }
 
+      const migrationCommand = commandOf(input.migration?.command);
       const request: RegisterServiceRequest = {
         name: input.name,
         entityRef,
@@ -163,16 +165,13 @@ export function createCreateServiceAction(options: CreateServiceActionOptions) {
               { replicas: settings.replicas, env: settings.env ?? {} },
             ]),
           ),
-          ...(input.migration && {
+          ...(migrationCommand && {
             migration: {
-              command:
-                typeof input.migration.command === 'string'
-                  ? ['sh', '-c', input.migration.command]
-                  : input.migration.command,
+              command: migrationCommand,
               timeoutSeconds:
-                input.migration.timeoutSeconds ??
+                input.migration?.timeoutSeconds ??
                 DEFAULT_MIGRATION_TIMEOUT_SECONDS,
-              retries: input.migration.retries ?? 0,
+              retries: input.migration?.retries ?? 0,
             },
           }),
         },
@@ -245,4 +244,12 @@ export function createCreateServiceAction(options: CreateServiceActionOptions) {
       ctx.output('channels', provisioned);
     },
   });
+}
+
+/** A migration command as the Job runs it; undefined when blank. */
+function commandOf(command: string | string[] | undefined) {
+  if (typeof command === 'string') {
+    return command.trim() ? ['sh', '-c', command] : undefined;
+  }
+  return command?.length ? command : undefined;
 }

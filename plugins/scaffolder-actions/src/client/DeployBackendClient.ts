@@ -149,7 +149,10 @@ export class DeployBackendClient {
         `${method} ${path} failed: ${await errorMessageOf(response)}`,
       );
     }
-    return (await response.json()) as T;
+    // JSON.parse rather than response.json(): results become step outputs,
+    // and the scaffolder's template engine takes only plain objects of its own
+    // realm, which fetch's parser does not make under Jest.
+    return JSON.parse(await response.text()) as T;
   }
 }
 

@@ -1,0 +1,24 @@
+import { createBackendModule } from '@backstage/backend-plugin-api';
+import { catalogLocationsExtensionPoint } from '@backstage/plugin-catalog-node';
+
+/**
+ * Lets the catalog take `file` locations from its API, not only `url` ones,
+ * so `deploy:publish:local` can register what it wrote to the backend's disk.
+ * Install it only in a portal that uses that action (local use, demos): any
+ * user allowed to add locations may then point the catalog at files the
+ * backend can read.
+ *
+ * @public
+ */
+export const catalogModuleFileLocations = createBackendModule({
+  pluginId: 'catalog',
+  moduleId: 'slipway-file-locations',
+  register(env) {
+    env.registerInit({
+      deps: { locations: catalogLocationsExtensionPoint },
+      async init({ locations }) {
+        locations.setAllowedLocationTypes(['url', 'file']);
+      },
+    });
+  },
+});
