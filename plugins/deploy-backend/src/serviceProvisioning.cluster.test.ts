@@ -9,7 +9,7 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { CoreV1Api } from '@kubernetes/client-node';
+import { CoreV1Api, KubernetesObjectApi } from '@kubernetes/client-node';
 import request from 'supertest';
 import { deployPlugin } from './plugin';
 import {
@@ -54,6 +54,27 @@ function registration(name: string) {
 describeOnCluster('provisioning a service in every channel', () => {
   const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
   const core = () => loadSlipwayKubeConfig().makeApiClient(CoreV1Api);
+  const provisionedNames: string[] = [];
+
+  afterAll(async () => {
+    // The cluster is shared: leave nothing behind.
+    const api = KubernetesObjectApi.makeApiClient(loadSlipwayKubeConfig());
+    await Promise.all(
+      provisionedNames.flatMap(name =>
+        CHANNELS.flatMap(channel =>
+          ['Service', 'ServiceAccount'].map(kind =>
+            api
+              .delete({
+                apiVersion: 'v1',
+                kind,
+                metadata: { name, namespace: `slipway-${channel}` },
+              })
+              .catch(() => undefined),
+          ),
+        ),
+      ),
+    );
+  });
 
   async function startBackend(
     options: {
@@ -155,6 +176,7 @@ describeOnCluster('provisioning a service in every channel', () => {
   it('applies the ServiceAccount and Service in each channel, and again changes nothing', async () => {
     const { backend, server, auditEvents } = await startBackend();
     const name = uniqueServiceName('provision');
+    provisionedNames.push(name);
     const registered = await request(server)
       .post('/api/deploy/services')
       .set('Authorization', alice)

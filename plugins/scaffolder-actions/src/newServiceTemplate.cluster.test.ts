@@ -17,9 +17,18 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports -- the end-to-end test runs the deploy backend beside the scaffolder, as a portal does
 import deployPlugin from '@slipway/plugin-deploy-backend';
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import {
+  BatchV1Api,
+  CoreV1Api,
+  KubeConfig,
+  KubernetesObjectApi,
+} from '@kubernetes/client-node';
 import request from 'supertest';
 import yaml from 'yaml';
+import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
+import { AddressInfo } from 'node:net';
+import { createDeployServiceAction } from './actions/deployService';
+import { DeployBackendClient } from './client/DeployBackendClient';
 import { catalogModuleFileLocations } from './localPublishing/catalogModuleFileLocations';
 import { scaffolderModuleDeploy } from './module';
 
@@ -30,6 +39,11 @@ const describeOnCluster = kubeconfigPath
   ? describe
   : // eslint-disable-next-line jest/no-disabled-tests -- no cluster in this run, said below
     describe.skip;
+if (!kubeconfigPath && process.env.SLIPWAY_REQUIRE_CLUSTER) {
+  throw new Error(
+    'SLIPWAY_REQUIRE_CLUSTER is set but SLIPWAY_KUBECONFIG is not: the template test must run against the local cluster',
+  );
+}
 if (!kubeconfigPath) {
   // eslint-disable-next-line no-console
   console.warn(
@@ -44,8 +58,11 @@ const TEMPLATE_REF = 'template:default/slipway-new-service';
 const CHANNELS = ['dev', 'staging', 'prod'];
 const guest = mockCredentials.user.header('user:default/guest');
 
+const createdNames: string[] = [];
 function uniqueName() {
-  return `t-new-${randomBytes(3).toString('hex')}`;
+  const name = `t-new-${randomBytes(3).toString('hex')}`;
+  createdNames.push(name);
+  return name;
 }
 
 function values(name: string) {
@@ -81,11 +98,15 @@ describeOnCluster('the new-service template', () => {
   const published = createMockDirectory();
   let backend: Awaited<ReturnType<typeof startTestBackend>>;
   let core: CoreV1Api;
+  let objectApi: KubernetesObjectApi;
+  let batch: BatchV1Api;
 
   beforeAll(async () => {
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromFile(kubeconfigPath!);
     core = kubeConfig.makeApiClient(CoreV1Api);
+    objectApi = KubernetesObjectApi.makeApiClient(kubeConfig);
+    batch = kubeConfig.makeApiClient(BatchV1Api);
 
     backend = await startTestBackend({
       features: [
@@ -115,6 +136,7 @@ describeOnCluster('the new-service template', () => {
             deploy: {
               clusters: [{ name: 'local', kubeconfigPath }],
               localPublish: { directory: published.path },
+              worker: { pollIntervalMs: 200 },
               channels: CHANNELS.map(name => ({ name, cluster: 'local' })),
             },
           },
@@ -137,7 +159,59 @@ describeOnCluster('the new-service template', () => {
     );
   });
 
-  afterAll(() => backend?.stop());
+  afterAll(async () => {
+    await backend?.stop();
+    // The cluster is shared: leave nothing behind.
+    const migrationJobs = await batch
+      ?.listNamespacedJob({
+        namespace: 'slipway-dev',
+        labelSelector: 'app.kubernetes.io/managed-by=slipway',
+      })
+      .then(list =>
+        list.items.filter(job =>
+          createdNames.includes(
+            job.metadata?.labels?.['app.kubernetes.io/name'] ?? '',
+          ),
+        ),
+      )
+      .catch(() => []);
+    await Promise.all(
+      (migrationJobs ?? []).map(job =>
+        batch
+          .deleteNamespacedJob({
+            name: job.metadata!.name!,
+            namespace: 'slipway-dev',
+            propagationPolicy: 'Background',
+          })
+          .catch(() => undefined),
+      ),
+    );
+    await Promise.all(
+      createdNames.flatMap(name =>
+        CHANNELS.flatMap(channel =>
+          [
+            { apiVersion: 'apps/v1', kind: 'Deployment' },
+            { apiVersion: 'v1', kind: 'Service' },
+            { apiVersion: 'v1', kind: 'ServiceAccount' },
+          ].map(type =>
+            objectApi
+              ?.delete(
+                {
+                  ...type,
+                  metadata: { name, namespace: `slipway-${channel}` },
+                },
+                undefined,
+                undefined,
+                0,
+                undefined,
+                'Background',
+              )
+              .catch(() => undefined),
+          ),
+        ),
+      ),
+    );
+  });
 
   async function runTemplate(name: string) {
     const started = Date.now();
@@ -228,6 +302,35 @@ describeOnCluster('the new-service template', () => {
     // eslint-disable-next-line no-console
     console.log(`the same template again: ${second.wallTimeMs} ms`);
     expect(await kubernetesObjects(name)).toEqual(objects);
+  });
+
+  it('deploys the new service with deploy:service:deploy, and fails the step when the deployment fails', async () => {
+    const name = uniqueName();
+    await runTemplate(name);
+    const { port } = backend.server.address() as AddressInfo;
+    const discovery = mockServices.discovery.mock({
+      getBaseUrl: async pluginId => `http://localhost:${port}/api/${pluginId}`,
+    });
+    const action = createDeployServiceAction({
+      deployBackendFor: credentials =>
+        new DeployBackendClient(discovery, mockServices.auth(), credentials),
+      pollIntervalMs: 500,
+    });
+
+    const healthy = createMockActionContext({
+      input: { service: name, version: '1.0.0', timeoutSeconds: 90 },
+    });
+    await action.handler(healthy);
+    expect(healthy.output).toHaveBeenCalledWith('channel', 'dev');
+    expect(healthy.output).toHaveBeenCalledWith('status', 'succeeded');
+
+    // The simulator fails the migration of a version ending in "-fail".
+    const failing = createMockActionContext({
+      input: { service: name, version: '2.0.0-fail', timeoutSeconds: 90 },
+    });
+    await expect(action.handler(failing)).rejects.toThrow(
+      new RegExp(`of ${name} 2.0.0-fail to dev ended failed`),
+    );
   });
 
   it('in a dry run shows what it would create and changes nothing', async () => {
