@@ -4,6 +4,7 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
+import { catalogModuleFileLocations } from '@slipway/plugin-scaffolder-backend-module-deploy';
 
 const backend = createBackend();
 
@@ -22,11 +23,7 @@ backend.add(
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 // file locations from the catalog API, for the new-service template's
 // deploy:publish:local (this portal has no git host)
-backend.add(
-  import('@slipway/plugin-scaffolder-backend-module-deploy').then(m => ({
-    default: m.catalogModuleFileLocations,
-  })),
-);
+backend.add(catalogModuleFileLocations);
 
 // scaffolder, with Slipway's actions
 backend.add(import('@backstage/plugin-scaffolder-backend'));
