@@ -39,6 +39,13 @@ yarn backstage-cli repo lint
 slipway_log "running the tests of every package"
 CI=true yarn backstage-cli repo test "$@"
 
+if [ -n "${SLIPWAY_REQUIRE_CLUSTER:-}" ] && [ "$#" -eq 0 ]; then
+  slipway_log "running the browser tests (packages/e2e-tests)"
+  SLIPWAY_CHROMIUM="$(bash packages/e2e-tests/src/ensureChromium.sh)"
+  export SLIPWAY_CHROMIUM
+  CI=true yarn workspace @slipway/e2e-tests test:e2e
+fi
+
 if [ -n "${started_cluster:-}" ]; then
   # Take down the cluster this run started here, not only in the trap (which
   # stays for the failure path), and check that `down` leaves nothing behind.

@@ -107,7 +107,15 @@ export function ServiceDeployPanel(props: { service: string }) {
       {orderedChannels.map((channel, index) => {
         const previous = index > 0 ? orderedChannels[index - 1] : undefined;
         return (
-          <Grid item xs={12} md={6} xl={4} key={channel.name}>
+          <Grid
+            item
+            xs={12}
+            md={6}
+            xl={4}
+            key={channel.name}
+            component="section"
+            aria-label={`Channel ${channel.name}`}
+          >
             <ChannelCard
               service={service}
               channel={channel}

@@ -1,0 +1,69 @@
+import { FullConfig } from '@playwright/test';
+import { PortalApi } from './PortalApi';
+import { mailer, shop } from './services';
+
+/**
+ * Registers the tests' services with the freshly started portal and gives
+ * them a healthy version: e2e-shop in every channel, e2e-mailer in dev.
+ */
+export default async function globalSetup(config: FullConfig) {
+  const baseUrl = config.projects[0].use.baseURL!;
+  // A session records the teams the user is in when it starts: start the one
+  // that deploys only once the catalog knows the guest and the services.
+  const reader = await PortalApi.signIn(baseUrl);
+  for (const ref of [
+    'user:default/guest',
+    ...[shop, mailer].map(s => `component:default/${s.name}`),
+  ]) {
+    await reader.waitForEntity(ref);
+  }
+  const api = await PortalApi.signIn(baseUrl);
+
+  for (const service of [shop, mailer]) {
+    await api.request('POST', '/deploy/services', {
+      name: service.name,
+      entityRef: `component:default/${service.name}`,
+      ownerRef: service.team,
+      spec: {
+        image: `registry.slipway.test/${service.name}`,
+        port: 8080,
+        channels: {
+          dev: { replicas: 1 },
+          staging: { replicas: 1 },
+          prod: { replicas: 2 },
+        },
+      },
+    });
+  }
+
+  const { items: channels } = await api.channels();
+  const ordered = [...channels].sort((a, b) => a.order - b.order);
+  const setUp = [
+    (async () => {
+      // In promotion order: each channel takes what succeeded in the one before.
+      for (const channel of ordered) {
+        const done = await api.deploy(
+          shop.name,
+          channel.name,
+          shop.baseVersion,
+        );
+        if (done.status !== 'succeeded') {
+          throw new Error(
+            `set-up: ${shop.name} in ${channel.name} ${done.status}`,
+          );
+        }
+      }
+    })(),
+    (async () => {
+      const done = await api.deploy(
+        mailer.name,
+        ordered[0].name,
+        mailer.baseVersion,
+      );
+      if (done.status !== 'succeeded') {
+        throw new Error(`set-up: ${mailer.name} ${done.status}`);
+      }
+    })(),
+  ];
+  await Promise.all(setUp);
+}

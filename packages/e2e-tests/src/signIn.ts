@@ -1,0 +1,8 @@
+import { Page, expect } from '@playwright/test';
+
+/** Signs in as the guest, the way a user does, and waits for the portal. */
+export async function signIn(page: Page): Promise<void> {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Enter' }).click();
+  await expect(page.getByRole('link', { name: 'Deployments' })).toBeVisible();
+}
