@@ -39,15 +39,14 @@ const useStyles = makeStyles(theme => ({
   failing: {
     borderLeft: `4px solid ${theme.palette.error.main}`,
   },
-  // Pod names are long and have no spaces; let them break anywhere rather
-  // than squeeze the other columns letter by letter.
-  podName: {
-    wordBreak: 'break-all',
-  },
-  nowrap: {
-    whiteSpace: 'nowrap',
-  },
 }));
+
+// A failing container's description counts its restarts already; a pod that
+// recovered still tells how often it restarted.
+function restartsNote(restarts: number): string {
+  if (restarts === 0) return '';
+  return restarts === 1 ? ' (1 restart)' : ` (${restarts} restarts)`;
+}
 
 /** The pods of a service in a channel; failing ones stand out with their logs a click away. */
 export function PodList(props: {
@@ -77,7 +76,6 @@ export function PodList(props: {
           <TableRow>
             <TableCell>Pod</TableCell>
             <TableCell>Status</TableCell>
-            <TableCell className={classes.nowrap}>Restarts</TableCell>
             <TableCell>Logs</TableCell>
           </TableRow>
         </TableHead>
@@ -93,7 +91,7 @@ export function PodList(props: {
                 key={pod.name}
                 className={failing.length ? classes.failing : undefined}
               >
-                <TableCell className={classes.podName}>
+                <TableCell>
                   {pod.name}
                   <Typography
                     variant="caption"
@@ -111,13 +109,16 @@ export function PodList(props: {
                       </StatusError>
                     ))}
                   {failing.length === 0 && pod.ready && (
-                    <StatusOK>{pod.phase}, ready</StatusOK>
+                    <StatusOK>
+                      {pod.phase}, ready{restartsNote(restarts)}
+                    </StatusOK>
                   )}
                   {failing.length === 0 && !pod.ready && (
-                    <StatusPending>{pod.phase}, not ready</StatusPending>
+                    <StatusPending>
+                      {pod.phase}, not ready{restartsNote(restarts)}
+                    </StatusPending>
                   )}
                 </TableCell>
-                <TableCell>{restarts}</TableCell>
                 <TableCell>
                   {pod.containers.map(container => (
                     <Button
