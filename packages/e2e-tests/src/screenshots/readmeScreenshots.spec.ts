@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { Page, expect, test } from '@playwright/test';
 import { resolve } from 'node:path';
 import { PortalApi } from '../PortalApi';
 import { historyRow } from '../historyRow';
@@ -7,6 +7,13 @@ import { signIn } from '../signIn';
 const backendUrl = process.env.SLIPWAY_BACKEND_URL ?? 'http://localhost:7007';
 // Playwright runs from the package's folder (yarn workspace … screenshots).
 const out = (name: string) => resolve('../../docs/screenshots', name);
+
+/** Screenshots the page with the pointer parked where it highlights nothing. */
+async function shoot(page: Page, name: string) {
+  const { width, height } = page.viewportSize()!;
+  await page.mouse.move(width - 1, height - 1);
+  await page.screenshot({ path: out(name) });
+}
 
 test.beforeEach(async ({ page }) => {
   await signIn(page);
@@ -23,7 +30,7 @@ test.describe('wide', () => {
     for (const card of await cards.all()) {
       await expect(card).toContainText('Healthy');
     }
-    await page.screenshot({ path: out('deploy-tab.png') });
+    await shoot(page, 'deploy-tab.png');
   });
 });
 
@@ -47,7 +54,9 @@ test('a crash-looping rollout, its crash logs, then its timeline', async ({
   await crashing.getByRole('button', { name: /^Show logs of app/ }).click();
   const dialog = page.getByRole('dialog');
   await expect(dialog).toContainText('exiting with status 1');
-  await page.screenshot({ path: out('crash-logs.png') });
+  // Past the dialog's fade-in.
+  await expect(page.locator('.MuiDialog-container')).toHaveCSS('opacity', '1');
+  await shoot(page, 'crash-logs.png');
   await page.keyboard.press('Escape');
 
   const row = historyRow(page, version);
@@ -58,16 +67,17 @@ test('a crash-looping rollout, its crash logs, then its timeline', async ({
   });
   await expect(timeline).toContainText('exiting with status 1');
   await row.evaluate(element => element.scrollIntoView({ block: 'start' }));
-  await page.mouse.move(0, 0);
-  await page.screenshot({ path: out('history-timeline.png') });
+  await shoot(page, 'history-timeline.png');
 });
 
 test('the team Deployments page', async ({ page }) => {
   await page.getByRole('link', { name: 'Deployments' }).click();
-  await page.getByLabel('Team').click();
-  await page.getByRole('option', { name: /^Growth/ }).click();
+  // The guest's first team, the page's default: notifier's team.
+  await expect(page.getByLabel('Team')).toContainText('Growth');
+  // People are shown by their catalog name once it has loaded.
+  await expect(page.getByRole('main').getByText('Guest').first()).toBeVisible();
   await expect(
     page.getByRole('img', { name: /^Deployments per day/ }),
   ).toBeVisible();
-  await page.screenshot({ path: out('deployments-page.png') });
+  await shoot(page, 'deployments-page.png');
 });
