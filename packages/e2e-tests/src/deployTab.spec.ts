@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { PortalApi } from './PortalApi';
-import { shop } from './services';
+import { ledger, shop } from './services';
 import { historyRow } from './historyRow';
 import { signIn } from './signIn';
 
@@ -58,4 +58,26 @@ test('a version deployed through the dialog gets a history row that reaches Succ
   await expect(row.getByText('Succeeded')).toBeVisible({ timeout: 90_000 });
   await expect(dev).toContainText(`Running${version}`);
   await expect(dev).toContainText('Healthy');
+});
+
+test("another team's service offers its channels to look at, not to act on", async ({
+  page,
+}) => {
+  await page.goto(ledger.entityPath);
+
+  const cards = page.getByRole('region', { name: /^Channel / });
+  await expect(cards.first()).toContainText('Health');
+  // The permission policy lets only a service's owners act on it; the tab
+  // asks per channel (buttons appear once the answers are in) and offers
+  // nothing.
+  await page.waitForLoadState('networkidle');
+  await expect(cards.getByRole('button')).toHaveCount(0);
+
+  // The same user is offered the actions on their own team's service.
+  await page.goto(shop.entityPath);
+  await expect(
+    page.getByRole('button', {
+      name: `Deploy a version of ${shop.name} to dev`,
+    }),
+  ).toBeVisible();
 });

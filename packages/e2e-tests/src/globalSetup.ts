@@ -1,10 +1,11 @@
 import { FullConfig } from '@playwright/test';
 import { PortalApi } from './PortalApi';
-import { mailer, shop } from './services';
+import { ledger, mailer, shop, user } from './services';
 
 /**
  * Registers the tests' services with the freshly started portal and gives
- * them a healthy version: e2e-shop in every channel, e2e-mailer in dev.
+ * the user's team's services a healthy version: e2e-shop in every channel,
+ * e2e-mailer in dev. The other team's e2e-ledger stays undeployed.
  */
 export default async function globalSetup(config: FullConfig) {
   const baseUrl = config.projects[0].use.baseURL!;
@@ -12,14 +13,14 @@ export default async function globalSetup(config: FullConfig) {
   // that deploys only once the catalog knows the guest and the services.
   const reader = await PortalApi.signIn(baseUrl);
   for (const ref of [
-    'user:default/guest',
-    ...[shop, mailer].map(s => `component:default/${s.name}`),
+    user.ref,
+    ...[shop, mailer, ledger].map(s => `component:default/${s.name}`),
   ]) {
     await reader.waitForEntity(ref);
   }
   const api = await PortalApi.signIn(baseUrl);
 
-  for (const service of [shop, mailer]) {
+  for (const service of [shop, mailer, ledger]) {
     await api.request('POST', '/deploy/services', {
       name: service.name,
       entityRef: `component:default/${service.name}`,

@@ -1,9 +1,14 @@
+/** The user the tests sign in as (app-config.e2e.yaml): in team-payments only. */
+export const user = {
+  ref: 'user:default/alice',
+  teamTitle: 'Payments',
+};
+
 /** The services of entities.yaml, and what the set-up gives them. */
 export const shop = {
   name: 'e2e-shop',
   entityPath: '/catalog/default/component/e2e-shop/deploy',
   team: 'group:default/team-payments',
-  teamTitle: 'Payments',
   /** Deployed by the set-up to every channel, in order. */
   baseVersion: '1.0.0',
 };
@@ -14,4 +19,11 @@ export const mailer = {
   team: 'group:default/team-payments',
   /** Deployed by the set-up to dev, so a failed rollout has one to go back to. */
   baseVersion: '1.0.0',
+};
+
+/** Another team's service: registered, never deployed. */
+export const ledger = {
+  name: 'e2e-ledger',
+  entityPath: '/catalog/default/component/e2e-ledger/deploy',
+  team: 'group:default/team-growth',
 };
