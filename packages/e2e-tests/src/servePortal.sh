@@ -17,7 +17,8 @@ stamp=packages/app/dist/index.html
 if [ ! -f "$stamp" ] ||
   [ -n "$(find packages/app/src plugins/*/src yarn.lock app-config.yaml -newer "$stamp" -print -quit)" ]; then
   slipway_log "building the app for the browser tests"
-  yarn workspace app build >&2
+  # Its file listing is noise in the test log; errors still reach stderr.
+  yarn workspace app build >/dev/null
 fi
 
 cluster_config="$(node scripts/local-cluster-app-config.mjs \
