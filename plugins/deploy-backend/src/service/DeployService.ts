@@ -239,7 +239,8 @@ export class DeployService {
       : '';
     await this.store.appendEvent(deployment.id, {
       type: 'requested',
-      message: `${caller.userEntityRef} asked for ${version} in ${channel.name}${override}`,
+      message: `Requested ${version} in ${channel.name}${override}`,
+      data: { requestedBy: caller.userEntityRef },
     });
     if (deployment.status === 'awaiting_approval') {
       await this.store.appendEvent(deployment.id, {
@@ -363,7 +364,8 @@ export class DeployService {
     });
     await this.store.appendEvent(deployment.id, {
       type: 'requested',
-      message: `${caller.userEntityRef} rolled ${channel.name} back from ${current.version} to ${target.version}`,
+      message: `Rollback of ${channel.name} from ${current.version} to ${target.version}`,
+      data: { requestedBy: caller.userEntityRef },
     });
     return deployment;
   }
