@@ -37,13 +37,18 @@ slipway_log "linting"
 yarn backstage-cli repo lint
 
 slipway_log "running the tests of every package"
-CI=true yarn backstage-cli repo test "$@"
+mkdir -p .cache
+# Kept to add up the counts for the closing summary line.
+CI=true yarn backstage-cli repo test "$@" 2>&1 | tee .cache/unit-tests.log
+unit_passed="$(sed -n 's/^Tests: .* \([0-9][0-9]*\) passed.*/\1/p' .cache/unit-tests.log | tail -n 1)"
+browser_passed=0
 
 if [ -n "${SLIPWAY_REQUIRE_CLUSTER:-}" ] && [ "$#" -eq 0 ]; then
   slipway_log "running the browser tests (packages/e2e-tests)"
   SLIPWAY_CHROMIUM="$(bash packages/e2e-tests/src/ensureChromium.sh)"
   export SLIPWAY_CHROMIUM
-  CI=true yarn workspace @slipway/e2e-tests test:e2e
+  CI=true yarn workspace @slipway/e2e-tests test:e2e 2>&1 | tee .cache/browser-tests.log
+  browser_passed="$(sed -n 's/^ *\([0-9][0-9]*\) passed.*/\1/p' .cache/browser-tests.log | tail -n 1)"
 fi
 
 if [ -n "${started_cluster:-}" ]; then
@@ -77,3 +82,5 @@ if [ -n "${started_cluster:-}" ]; then
 fi
 
 slipway_log "all checks passed in $((SECONDS - t0))s"
+# Every step above stops the script on a failure, so reaching here means none failed.
+echo "Tests: $(( ${unit_passed:-0} + ${browser_passed:-0} )) passed, 0 failed"
