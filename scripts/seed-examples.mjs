@@ -54,11 +54,31 @@ async function deploy(token, service, channel, version) {
   console.log(`${service} ${version} in ${channel}: ${ended.status}`);
 }
 
-async function main() {
+async function guestToken() {
   const session = await fetch(`${base}/api/auth/guest/refresh`, {
     headers: { 'X-Requested-With': 'XMLHttpRequest' },
   }).then(r => r.json());
-  const token = session.backstageIdentity.token;
+  return session.backstageIdentity;
+}
+
+/**
+ * The guest's token carries the teams it belongs to only once the catalog has
+ * read examples/org.yaml; on a fresh database that takes a few seconds after
+ * the backend starts, and deploying needs the team (the permission policy).
+ */
+async function guestTokenWithTeams() {
+  for (let i = 0; i < 120; i++) {
+    const identity = await guestToken();
+    if (identity.identity.ownershipEntityRefs.some(ref => ref.startsWith('group:'))) {
+      return identity.token;
+    }
+    await new Promise(resolve => setTimeout(resolve, 1000));
+  }
+  throw new Error('the catalog did not list the guest as a member of any team in time');
+}
+
+async function main() {
+  const token = await guestTokenWithTeams();
 
   for (const s of services) {
     await call(token, 'POST', '/services', {
