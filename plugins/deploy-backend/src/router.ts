@@ -235,25 +235,14 @@ export async function createRouter(
             service: service.name,
             channel: channel.name,
           });
-          try {
-            return await watcher.getChannelStatus(
-              channel.cluster,
-              namespace,
-              service.name,
-              channel.name,
-            );
-          } catch (error) {
-            // One unreachable cluster must not fail the whole page.
-            return {
-              channel: channel.name,
-              health: 'Missing',
-              replicas: { desired: 0, updated: 0, ready: 0, available: 0 },
-              conditions: [],
-              message: 'The cluster could not be read',
-              pods: [],
-              error: error instanceof Error ? error.message : String(error),
-            };
-          }
+          // An unreadable cluster comes back as a status with `error` set,
+          // so one bad cluster does not fail the whole page.
+          return watcher.getChannelStatus(
+            channel.cluster,
+            namespace,
+            service.name,
+            channel.name,
+          );
         }),
     );
     res.json({ service: service, channels: channels });
@@ -269,12 +258,15 @@ export async function createRouter(
         service: service.name,
         channel: channel.name,
       });
-      const client = clusterFor(channel.cluster);
-      const pods = await client.listPods(
+      // Whether the pod is the service's comes from the shared watch, not a
+      // list call per request.
+      const status = await watcher.getChannelStatus(
+        channel.cluster,
         namespace,
-        `app.kubernetes.io/name=${service.name}`,
+        service.name,
+        channel.name,
       );
-      if (!pods.some(p => p.metadata?.name === req.params.pod)) {
+      if (!status.pods.some(p => p.name === req.params.pod)) {
         throw new NotFoundError(
           `pod ${req.params.pod} is not a pod of ${service.name} in ${channel.name}`,
         );
@@ -284,7 +276,7 @@ export async function createRouter(
       const previous =
         req.query.previous === (true as unknown) ||
         req.query.previous === 'true';
-      const text = await client.readPodLog(
+      const text = await clusterFor(channel.cluster).readPodLog(
         namespace,
         req.params.pod,
         container,

@@ -181,7 +181,13 @@ export interface DeploymentResult {
     message: string;
     job?: string;
   };
-  rollout?: { state: 'complete' | 'failed'; message: string; reason?: string };
+  rollout?: {
+    state: 'complete' | 'failed';
+    message: string;
+    reason?: string;
+    /** When the rollout was judged complete; a soak counts from here. */
+    completedAt?: string;
+  };
   rollback?: { state: 'complete' | 'failed'; message: string };
 }
 

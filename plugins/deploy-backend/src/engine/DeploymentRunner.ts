@@ -261,7 +261,11 @@ export class DeploymentRunner {
     if (verdict.state === 'complete') {
       const result = {
         ...deployment.result,
-        rollout: { state: 'complete' as const, message: verdict.message },
+        rollout: {
+          state: 'complete' as const,
+          message: verdict.message,
+          completedAt: new Date().toISOString(),
+        },
       };
       if (t.channel.policy.soakSeconds > 0) {
         await this.move(
@@ -295,8 +299,10 @@ export class DeploymentRunner {
     if (verdict.state === 'failed') {
       return this.fail(deployment, t, verdict, ['soaking']);
     }
-    const events = await this.options.store.listEvents(deployment.id);
-    const soakStart = events.find(e => e.type === 'soak-started')?.createdAt;
+    // The soak counts from the moment the rollout was judged complete, kept
+    // in the result so each poll needs no read of the timeline.
+    const soakStart =
+      deployment.result?.rollout?.completedAt ?? deployment.startedAt;
     const elapsed = soakStart ? (Date.now() - Date.parse(soakStart)) / 1000 : 0;
     const remaining = t.channel.policy.soakSeconds - elapsed;
     if (remaining > 0 || verdict.state !== 'complete') {
