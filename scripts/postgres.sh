@@ -6,7 +6,7 @@ set -euo pipefail
 
 PGHOST=127.0.0.1
 PGPORT="${SLIPWAY_PG_PORT:-5432}"
-PGPASSWORD_TEST="${SLIPWAY_PG_PASSWORD:-slipway}"
+PGPASSWORD_TEST="${SLIPWAY_PG_PASSWORD:-slipway-pg-test-7d3f}"
 
 log() { printf '\033[1m[postgres]\033[0m %s\n' "$*" >&2; }
 

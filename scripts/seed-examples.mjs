@@ -19,13 +19,18 @@ const services = [
 async function call(token, method, path, body) {
   const response = await fetch(`${base}/api/deploy${path}`, {
     method,
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    headers: {
+      Authorization: `Bearer ${token}`,
+      'Content-Type': 'application/json',
+    },
     body: body ? JSON.stringify(body) : undefined,
   });
   const text = await response.text();
   const json = text ? JSON.parse(text) : undefined;
   if (!response.ok) {
-    throw new Error(`${method} ${path}: ${response.status} ${json?.error?.message ?? text}`);
+    throw new Error(
+      `${method} ${path}: ${response.status} ${json?.error?.message ?? text}`,
+    );
   }
   return json;
 }
@@ -33,7 +38,11 @@ async function call(token, method, path, body) {
 async function waitUntilEnded(token, id) {
   for (let i = 0; i < 180; i++) {
     const { deployment } = await call(token, 'GET', `/deployments/${id}`);
-    if (['succeeded', 'failed', 'rolled_back', 'cancelled', 'rejected'].includes(deployment.status)) {
+    if (
+      ['succeeded', 'failed', 'rolled_back', 'cancelled', 'rejected'].includes(
+        deployment.status,
+      )
+    ) {
       return deployment;
     }
     if (deployment.status === 'awaiting_approval') {
@@ -45,11 +54,19 @@ async function waitUntilEnded(token, id) {
 }
 
 async function deploy(token, service, channel, version) {
-  const existing = await call(token, 'GET', `/deployments?service=${service}&channel=${channel}&limit=200`);
+  const existing = await call(
+    token,
+    'GET',
+    `/deployments?service=${service}&channel=${channel}&limit=200`,
+  );
   if (existing.items.some(d => d.version === version)) {
     return;
   }
-  const created = await call(token, 'POST', '/deployments', { service, channel, version });
+  const created = await call(token, 'POST', '/deployments', {
+    service,
+    channel,
+    version,
+  });
   const ended = await waitUntilEnded(token, created.id);
   console.log(`${service} ${version} in ${channel}: ${ended.status}`);
 }
@@ -69,28 +86,59 @@ async function guestToken() {
 async function guestTokenWithTeams() {
   for (let i = 0; i < 120; i++) {
     const identity = await guestToken();
-    if (identity.identity.ownershipEntityRefs.some(ref => ref.startsWith('group:'))) {
+    if (
+      identity.identity.ownershipEntityRefs.some(ref =>
+        ref.startsWith('group:'),
+      )
+    ) {
       return identity.token;
     }
     await new Promise(resolve => setTimeout(resolve, 1000));
   }
-  throw new Error('the catalog did not list the guest as a member of any team in time');
+  throw new Error(
+    'the catalog did not list the guest as a member of any team in time',
+  );
+}
+
+/** Slipway takes a service's owner from its catalog entity: wait until the catalog has it. */
+async function waitForEntity(token, name) {
+  for (let i = 0; i < 120; i++) {
+    const response = await fetch(
+      `${base}/api/catalog/entities/by-name/component/default/${name}`,
+      {
+        headers: { Authorization: `Bearer ${token}` },
+      },
+    );
+    if (response.ok) {
+      return;
+    }
+    await new Promise(resolve => setTimeout(resolve, 1000));
+  }
+  throw new Error(`the catalog did not read component:default/${name} in time`);
 }
 
 async function main() {
   const token = await guestTokenWithTeams();
 
   for (const s of services) {
+    await waitForEntity(token, s.name);
     await call(token, 'POST', '/services', {
       name: s.name,
       entityRef: `component:default/${s.name}`,
-      ownerRef: `group:default/${s.owner}`,
       spec: {
         image: `registry.slipway.test/${s.name}`,
         port: 8080,
-        channels: { dev: { replicas: 1 }, staging: { replicas: 2 }, prod: { replicas: 3 } },
+        channels: {
+          dev: { replicas: 1 },
+          staging: { replicas: 2 },
+          prod: { replicas: 3 },
+        },
         ...(s.migration && {
-          migration: { command: ['./migrate', 'up'], timeoutSeconds: 120, retries: 1 },
+          migration: {
+            command: ['./migrate', 'up'],
+            timeoutSeconds: 120,
+            retries: 1,
+          },
         }),
       },
     });

@@ -17,6 +17,11 @@ export class PortalApi {
     private readonly token: string,
   ) {}
 
+  /** The API as a service principal with a static external access token. */
+  static asService(baseUrl: string, token: string): PortalApi {
+    return new PortalApi(baseUrl, token);
+  }
+
   static async signIn(baseUrl: string): Promise<PortalApi> {
     const response = await fetch(`${baseUrl}/api/auth/guest/refresh`, {
       headers: { 'X-Requested-With': 'XMLHttpRequest' },

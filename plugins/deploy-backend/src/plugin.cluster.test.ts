@@ -14,6 +14,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { AppsV1Api, BatchV1Api } from '@kubernetes/client-node';
 import { Deployment, DeploymentDetails } from '@slipway/plugin-deploy-common';
 import request from 'supertest';
+import { catalogOfComponents } from './__testUtils__/catalogOfComponents';
 import { deployPlugin } from './plugin';
 import {
   describeOnCluster,
@@ -87,6 +88,7 @@ describeOnCluster('the deploy engine against the local cluster', () => {
     }));
     const backend = await startTestBackend({
       features: [
+        catalogOfComponents().factory,
         deployPlugin,
         mockServices.rootConfig.factory({ data: config() }),
         mockServices.database.factory({ knex: db }),
@@ -104,7 +106,6 @@ describeOnCluster('the deploy engine against the local cluster', () => {
       .send({
         name,
         entityRef: `component:default/${name}`,
-        ownerRef: 'group:default/team-test',
         spec: {
           image: `registry.local/shop/${name}`,
           port: 8080,

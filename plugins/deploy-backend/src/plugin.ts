@@ -7,7 +7,11 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
-import { deployPermissions } from '@slipway/plugin-deploy-common';
+import {
+  deployOverridePermission,
+  deployPermissions,
+} from '@slipway/plugin-deploy-common';
+import { catalogOwnerOf } from './catalog/catalogOwnerOf';
 import { syncServiceOwners } from './catalog/syncServiceOwners';
 import { DeployConfigError, readChannels } from './config/readChannels';
 import { DatabaseDeploymentStore } from './database/DatabaseDeploymentStore';
@@ -22,10 +26,13 @@ import { KubernetesClusterClient } from './kubernetes/KubernetesClusterClient';
 import { RolloutWatcher } from './kubernetes/RolloutWatcher';
 import { readClusterConfigs } from './kubernetes/clusterConfig';
 import {
+  deployServiceResourceRef,
+  deployServiceRules,
   deployTargetResourceRef,
   deployTargetRules,
   parseDeployTargetRef,
 } from './permissions';
+import { DeployAuthorizer } from './permissions/DeployAuthorizer';
 import { createRouter } from './router';
 import { DeployService } from './service/DeployService';
 
@@ -87,9 +94,27 @@ export const deployPlugin = createBackendPlugin({
           logger,
         });
 
+        // Resource permissions are decided by DeployAuthorizer on the
+        // resources as Slipway has them; getResources serves the framework's
+        // own checks by ref (e.g. a policy tested through the permission API).
+        deps.permissionsRegistry.addResourceType({
+          resourceRef: deployServiceResourceRef,
+          permissions: deployPermissions.filter(
+            p =>
+              'resourceType' in p &&
+              p.resourceType === deployServiceResourceRef.resourceType,
+          ),
+          rules: Object.values(deployServiceRules),
+          getResources: async refs =>
+            Promise.all(refs.map(ref => store.getService(ref))),
+        });
         deps.permissionsRegistry.addResourceType({
           resourceRef: deployTargetResourceRef,
-          permissions: deployPermissions,
+          permissions: deployPermissions.filter(
+            p =>
+              'resourceType' in p &&
+              p.resourceType === deployTargetResourceRef.resourceType,
+          ),
           rules: Object.values(deployTargetRules),
           getResources: async refs =>
             Promise.all(
@@ -107,6 +132,12 @@ export const deployPlugin = createBackendPlugin({
               }),
             ),
         });
+        deps.permissionsRegistry.addPermissions([deployOverridePermission]);
+        const authorizer = new DeployAuthorizer(
+          deps.permissions,
+          deps.auth,
+          deps.permissionsRegistry,
+        );
 
         const announcer = new DeploymentAnnouncer(
           deps.signals,
@@ -175,8 +206,17 @@ export const deployPlugin = createBackendPlugin({
             watcher,
             clusterFor,
             httpAuth: deps.httpAuth,
-            permissions: deps.permissions,
+            authorizer,
             auditor: deps.auditor,
+            // Slipway reads the entity itself: the caller's token may not
+            // reach the catalog (an external access token limited to deploy).
+            entityOwnerOf: async entityRef =>
+              catalogOwnerOf(
+                deps.catalog,
+                entityRef,
+                await deps.auth.getOwnServiceCredentials(),
+              ),
+            logger,
             validateResponses: config.getOptionalBoolean(
               'deploy.api.validateResponses',
             ),

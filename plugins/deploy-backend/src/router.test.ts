@@ -8,6 +8,7 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import request from 'supertest';
+import { catalogOfComponents } from './__testUtils__/catalogOfComponents';
 import { deployPlugin } from './plugin';
 import { writeUnreachableKubeconfig } from './__testUtils__/unreachableCluster';
 
@@ -22,6 +23,7 @@ describe('the REST API refuses bad input', () => {
     const knex = await databases.init(databaseId);
     const { server } = await startTestBackend({
       features: [
+        catalogOfComponents('group:default/team-payments').factory,
         deployPlugin,
         mockServices.httpAuth.factory({
           defaultCredentials: mockCredentials.none(),
@@ -48,7 +50,6 @@ describe('the REST API refuses bad input', () => {
       .send({
         name: 'checkout',
         entityRef: 'component:default/checkout',
-        ownerRef: 'group:default/team-payments',
         spec: {
           image: 'registry.example.com/checkout',
           port: 8080,

@@ -2,37 +2,39 @@ import {
   AuditorService,
   BackstageCredentials,
   HttpAuthService,
-  PermissionsService,
+  LoggerService,
 } from '@backstage/backend-plugin-api';
 import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
-import { NotAllowedError, NotFoundError } from '@backstage/errors';
-import {
-  AuthorizeResult,
-  BasicPermission,
-  ResourcePermission,
-} from '@backstage/plugin-permission-common';
+import { NotFoundError } from '@backstage/errors';
 import {
   ChannelStatus,
   CreateDeploymentRequest,
   DeploymentStatus,
   RegisterServiceRequest,
+  Service,
   deployApprovePermission,
   deployCreatePermission,
   deployOverridePermission,
   deployReadPermission,
   deployRollbackPermission,
-  deployTargetRef,
-  serviceRegisterPermission,
+  serviceUpdatePermission,
 } from '@slipway/plugin-deploy-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { Knex } from 'knex';
 import { DeploymentStore } from './database/DeploymentStore';
+import { createErrorHandler } from './http/errorHandler';
+import { routeDeadline } from './http/routeDeadline';
 import { ClusterClient } from './kubernetes/ClusterClient';
 import { RolloutWatcher } from './kubernetes/RolloutWatcher';
 import { resolveNamespace } from './kubernetes/renderServiceObjects';
+import {
+  DeployAuthorizer,
+  readableServices,
+} from './permissions/DeployAuthorizer';
 import { spec } from './schema/openapi';
 import { Caller, DeployService } from './service/DeployService';
+import { hideLiteralEnv } from './service/hideLiteralEnv';
 
 /** What the routes need; plugin.ts wires the real ones, tests may swap them. */
 export interface RouterOptions {
@@ -42,13 +44,22 @@ export interface RouterOptions {
   watcher: RolloutWatcher;
   clusterFor: (name: string) => ClusterClient;
   httpAuth: HttpAuthService;
-  permissions: PermissionsService;
+  authorizer: DeployAuthorizer;
   auditor: AuditorService;
+  /** The owner of a catalog entity, as Slipway reads it with its own credentials. */
+  entityOwnerOf: (entityRef: string) => Promise<string>;
+  logger: LoggerService;
   /** Validate responses against the spec too; the tests turn it on. */
   validateResponses?: boolean;
+  /** How long any request may take before it is answered with 503. */
+  requestTimeoutMs?: number;
 }
 
 const BODY_LIMIT = '64kb';
+const DEFAULT_REQUEST_TIMEOUT_MS = 20_000;
+const DEFAULT_LOG_LINES = 1000;
+/** A log read never returns more than this, whatever the lines. */
+const LOG_LIMIT_BYTES = 256 * 1024;
 
 export async function createRouter(
   options: RouterOptions,
@@ -60,12 +71,20 @@ export async function createRouter(
     watcher,
     clusterFor,
     httpAuth,
-    permissions,
+    authorizer,
     auditor,
+    entityOwnerOf,
+    logger,
   } = options;
+  const outer = Router();
+  outer.use(
+    routeDeadline(
+      options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      logger,
+    ),
+  );
   // Bodies are parsed before the validated router, so an oversized one gets
   // body-parser's 413 instead of the validator's blanket 400.
-  const outer = Router();
   outer.use(express.json({ limit: BODY_LIMIT }));
   // Handlers are plain express ones: the spec validates what reaches them.
   const router = createValidatedOpenApiRouter(spec, {
@@ -79,57 +98,14 @@ export async function createRouter(
     },
   }) as unknown as express.Router;
   outer.use(router);
+  outer.use(createErrorHandler(logger));
 
-  async function authorize(req: express.Request, permission: BasicPermission) {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    const [decision] = await permissions.authorize([{ permission }], {
-      credentials,
-    });
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `you do not have the ${permission.name} permission`,
-      );
-    }
-    return credentials;
-  }
-
-  /** Checks a permission on one service in one channel (the policy may look at ownership and channel). */
-  async function authorizeTarget(
-    req: express.Request,
-    permission: ResourcePermission<'deploy-target'>,
-    service: string,
-    channel: string,
-  ) {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    const [decision] = await permissions.authorize(
-      [{ permission, resourceRef: deployTargetRef(service, channel) }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `you do not have the ${permission.name} permission for ${service} in ${channel}`,
-      );
-    }
-    return credentials;
-  }
-
-  async function canOverride(credentials: BackstageCredentials) {
-    const [decision] = await permissions.authorize(
-      [{ permission: deployOverridePermission }],
-      {
-        credentials,
-      },
-    );
-    return decision.result === AuthorizeResult.ALLOW;
-  }
+  const credentialsOf = (req: express.Request) =>
+    httpAuth.credentials(req, { allow: ['user', 'service'] });
 
   function callerOf(
     credentials: BackstageCredentials,
-    mayOverride: boolean,
+    mayOverride = false,
   ): Caller {
     const p = credentials.principal as {
       type: string;
@@ -143,7 +119,11 @@ export async function createRouter(
     };
   }
 
-  /** Runs a state-changing action inside an audit event. */
+  /**
+   * Runs a state-changing call inside an audit event, authorisation
+   * included: a refusal by the policy is recorded with the caller (the
+   * event's actor), the permission and the resource.
+   */
   async function audited<T>(
     req: express.Request,
     eventId: string,
@@ -155,6 +135,7 @@ export async function createRouter(
     ) as Record<string, string>;
     const event = await auditor.createEvent({
       eventId,
+      severityLevel: 'medium',
       request: req,
       meta: clean,
     });
@@ -168,65 +149,144 @@ export async function createRouter(
     }
   }
 
+  /** The service as this caller may see it: literal env values only for those who may update it. */
+  async function shown(
+    credentials: BackstageCredentials,
+    services: Service[],
+  ): Promise<Service[]> {
+    const mayUpdate = await authorizer.allowsService(
+      credentials,
+      serviceUpdatePermission,
+      services,
+    );
+    return services.map((s, i) => (mayUpdate[i] ? s : hideLiteralEnv(s)));
+  }
+
+  /** A registered service the caller may read; otherwise 403 (404 when it does not exist). */
+  async function readableService(
+    credentials: BackstageCredentials,
+    name: string,
+  ): Promise<Service> {
+    const service = await deployService.service(name);
+    await authorizer.authorizeService(
+      credentials,
+      deployReadPermission,
+      service,
+    );
+    return service;
+  }
+
+  /** A service as registering it would make it: the owner is the catalog entity's. */
+  async function registrationOf(request: RegisterServiceRequest) {
+    return { ...request, ownerRef: await entityOwnerOf(request.entityRef) };
+  }
+
   router.get('/health', async (_req, res) => {
     await knex.raw('select 1');
     res.json({ status: 'ok' });
   });
 
   router.get('/channels', async (req, res) => {
-    await authorize(req, deployReadPermission);
+    await credentialsOf(req);
     res.json({ items: deployService.listChannels() });
   });
 
   router.get('/services', async (req, res) => {
-    await authorize(req, deployReadPermission);
-    const owner = req.query.owner as string | undefined;
-    res.json({ items: await store.listServices({ ownerRef: owner }) });
+    const credentials = await credentialsOf(req);
+    const filter = await authorizer.serviceFilter(
+      credentials,
+      deployReadPermission,
+    );
+    const items = await store.listServices({
+      ownerRef: req.query.owner as string | undefined,
+      readable: readableServices(filter),
+    });
+    res.json({ items: await shown(credentials, items) });
   });
 
   router.post('/services', async (req, res) => {
-    await authorize(req, serviceRegisterPermission);
+    const credentials = await credentialsOf(req);
     const body = req.body as RegisterServiceRequest;
     const service = await audited(
       req,
       'service-register',
-      { service: body.name },
-      () => deployService.registerService(body),
+      {
+        service: body.name,
+        entityRef: body.entityRef,
+        permission: serviceUpdatePermission.name,
+      },
+      async () => {
+        const registration = await registrationOf(body);
+        // Only the current owners may change a registered service, and only
+        // the entity's owners may register it.
+        const existing = await store.getService(body.name);
+        if (existing) {
+          await authorizer.authorizeService(
+            credentials,
+            serviceUpdatePermission,
+            existing,
+          );
+        }
+        await authorizer.authorizeService(
+          credentials,
+          serviceUpdatePermission,
+          registration,
+        );
+        return deployService.registerService(registration);
+      },
     );
     res.status(201).json(service);
   });
 
+  // A pure function of the body and the channels' config: it changes and
+  // reveals nothing, so any signed-in caller may use it (a template's dry
+  // run comes before the catalog entity exists).
   router.post('/services/render', async (req, res) => {
-    await authorize(req, serviceRegisterPermission);
-    const { version, ...service } = req.body as RegisterServiceRequest & {
+    await credentialsOf(req);
+    const { version, ...request } = req.body as RegisterServiceRequest & {
       version?: string;
     };
-    res.json({ items: deployService.renderChannels(service, version) });
+    res.json({ items: deployService.renderChannels(request, version) });
   });
 
   router.post(
     '/services/:service/channels/:channel/provision',
     async (req, res) => {
-      await authorize(req, serviceRegisterPermission);
+      const credentials = await credentialsOf(req);
       const { service, channel } = req.params;
       const provisioned = await audited(
         req,
         'service-provision',
-        { service, channel },
-        () => deployService.provisionChannel(service, channel, clusterFor),
+        { service, channel, permission: deployCreatePermission.name },
+        async () => {
+          const registered = await deployService.service(service);
+          deployService.channel(channel);
+          await authorizer.authorizeTarget(
+            credentials,
+            deployCreatePermission,
+            {
+              service,
+              channel,
+              ownerRef: registered.ownerRef,
+            },
+          );
+          return deployService.provisionChannel(service, channel, clusterFor);
+        },
       );
       res.json(provisioned);
     },
   );
 
   router.get('/services/:service', async (req, res) => {
-    await authorize(req, deployReadPermission);
-    res.json(await deployService.service(req.params.service));
+    const credentials = await credentialsOf(req);
+    const service = await readableService(credentials, req.params.service);
+    const [visible] = await shown(credentials, [service]);
+    res.json(visible);
   });
 
   router.get('/services/:service/status', async (req, res) => {
-    await authorize(req, deployReadPermission);
-    const service = await deployService.service(req.params.service);
+    const credentials = await credentialsOf(req);
+    const service = await readableService(credentials, req.params.service);
     const channels = await Promise.all(
       deployService
         .listChannels()
@@ -245,14 +305,15 @@ export async function createRouter(
           );
         }),
     );
-    res.json({ service: service, channels: channels });
+    const [visible] = await shown(credentials, [service]);
+    res.json({ service: visible, channels: channels });
   });
 
   router.get(
     '/services/:service/channels/:channel/pods/:pod/logs',
     async (req, res) => {
-      await authorize(req, deployReadPermission);
-      const service = await deployService.service(req.params.service);
+      const credentials = await credentialsOf(req);
+      const service = await readableService(credentials, req.params.service);
       const channel = deployService.channel(req.params.channel);
       const namespace = resolveNamespace(channel.namespacePattern, {
         service: service.name,
@@ -276,14 +337,15 @@ export async function createRouter(
       const previous =
         req.query.previous === (true as unknown) ||
         req.query.previous === 'true';
+      const tailLines =
+        req.query.tailLines !== undefined
+          ? Number(req.query.tailLines)
+          : DEFAULT_LOG_LINES;
       const text = await clusterFor(channel.cluster).readPodLog(
         namespace,
         req.params.pod,
         container,
-        {
-          previous,
-          tailLines: 1000,
-        },
+        { previous, tailLines, limitBytes: LOG_LIMIT_BYTES },
       );
       res.json({ pod: req.params.pod, container, previous, text });
     },
@@ -292,58 +354,57 @@ export async function createRouter(
   router.post(
     '/services/:service/channels/:channel/rollback',
     async (req, res) => {
+      const credentials = await credentialsOf(req);
       const { service, channel } = req.params;
-      await deployService.service(service);
-      deployService.channel(channel);
-      const credentials = await authorizeTarget(
-        req,
-        deployRollbackPermission,
-        service,
-        channel,
-      );
       const deployment = await audited(
         req,
         'deployment-rollback',
-        { service, channel },
-        () =>
-          deployService.rollback(
+        { service, channel, permission: deployRollbackPermission.name },
+        async () => {
+          const registered = await deployService.service(service);
+          deployService.channel(channel);
+          await authorizer.authorizeTarget(
+            credentials,
+            deployRollbackPermission,
+            { service, channel, ownerRef: registered.ownerRef },
+          );
+          return deployService.rollback(
             service,
             channel,
-            callerOf(credentials, false),
-          ),
+            callerOf(credentials),
+          );
+        },
       );
       res.status(201).json(deployment);
     },
   );
 
   router.get('/deployments', async (req, res) => {
-    await authorize(req, deployReadPermission);
+    const credentials = await credentialsOf(req);
+    const filter = await authorizer.serviceFilter(
+      credentials,
+      deployReadPermission,
+    );
     const q = req.query as Record<string, string | undefined>;
-    const page = await store.listDeployments({
-      service: q.service,
-      team: q.team,
-      channel: q.channel,
-      status: q.status as DeploymentStatus | undefined,
-      from: q.from,
-      to: q.to,
-      limit: q.limit !== undefined ? Number(q.limit) : undefined,
-      cursor: q.cursor,
-    });
+    const page = await store.listDeployments(
+      {
+        service: q.service,
+        team: q.team,
+        channel: q.channel,
+        status: q.status as DeploymentStatus | undefined,
+        from: q.from,
+        to: q.to,
+        limit: q.limit !== undefined ? Number(q.limit) : undefined,
+        cursor: q.cursor,
+      },
+      { readable: readableServices(filter) },
+    );
     res.json(page);
   });
 
   router.post('/deployments', async (req, res) => {
+    const credentials = await credentialsOf(req);
     const body = req.body as CreateDeploymentRequest;
-    await deployService.service(body.service);
-    deployService.channel(body.channel);
-    const credentials = await authorizeTarget(
-      req,
-      deployCreatePermission,
-      body.service,
-      body.channel,
-    );
-    const override =
-      body.overrideReason !== undefined && (await canOverride(credentials));
     const deployment = await audited(
       req,
       'deployment-create',
@@ -352,16 +413,32 @@ export async function createRouter(
         channel: body.channel,
         version: body.version,
         overrideReason: body.overrideReason,
+        permission: deployCreatePermission.name,
       },
-      () =>
-        deployService.createDeployment(body, callerOf(credentials, override)),
+      async () => {
+        const service = await deployService.service(body.service);
+        deployService.channel(body.channel);
+        await authorizer.authorizeTarget(credentials, deployCreatePermission, {
+          service: service.name,
+          channel: body.channel,
+          ownerRef: service.ownerRef,
+        });
+        const override =
+          body.overrideReason !== undefined &&
+          (await authorizer.allows(credentials, deployOverridePermission));
+        return deployService.createDeployment(
+          body,
+          callerOf(credentials, override),
+        );
+      },
     );
     res.status(201).json(deployment);
   });
 
   router.get('/deployments/:id', async (req, res) => {
-    await authorize(req, deployReadPermission);
+    const credentials = await credentialsOf(req);
     const deployment = await deployService.deployment(req.params.id);
+    await readableService(credentials, deployment.service);
     const [events, evidence] = await Promise.all([
       store.listEvents(deployment.id),
       store.listEvidence(deployment.id),
@@ -369,40 +446,63 @@ export async function createRouter(
     res.json({ deployment, events, evidence });
   });
 
-  router.post('/deployments/:id/approve', async (req, res) => {
-    const { id } = req.params;
-    const target = await deployService.deployment(id);
-    const credentials = await authorizeTarget(
-      req,
-      deployApprovePermission,
-      target.service,
-      target.channel,
-    );
-    const deployment = await audited(req, 'deployment-approve', { id }, () =>
-      deployService.approve(id, callerOf(credentials, false).userEntityRef),
-    );
-    res.json(deployment);
-  });
+  /** Approve and cancel act on one deployment, authorised on its service in its channel. */
+  function deploymentAction(
+    eventId: string,
+    permission: typeof deployApprovePermission,
+    act: (id: string, by: string) => ReturnType<DeployService['approve']>,
+  ) {
+    return async (req: express.Request, res: express.Response) => {
+      const credentials = await credentialsOf(req);
+      const { id } = req.params;
+      const deployment = await audited(
+        req,
+        eventId,
+        { id, permission: permission.name },
+        async () => {
+          const target = await deployService.deployment(id);
+          const service = await deployService.service(target.service);
+          await authorizer.authorizeTarget(credentials, permission, {
+            service: service.name,
+            channel: target.channel,
+            ownerRef: service.ownerRef,
+          });
+          return act(id, callerOf(credentials).userEntityRef);
+        },
+      );
+      res.json(deployment);
+    };
+  }
 
-  router.post('/deployments/:id/cancel', async (req, res) => {
-    const { id } = req.params;
-    const target = await deployService.deployment(id);
-    const credentials = await authorizeTarget(
-      req,
-      deployRollbackPermission,
-      target.service,
-      target.channel,
-    );
-    const deployment = await audited(req, 'deployment-cancel', { id }, () =>
-      deployService.cancel(id, callerOf(credentials, false).userEntityRef),
-    );
-    res.json(deployment);
-  });
+  router.post(
+    '/deployments/:id/approve',
+    deploymentAction('deployment-approve', deployApprovePermission, (id, by) =>
+      deployService.approve(id, by),
+    ),
+  );
+
+  router.post(
+    '/deployments/:id/cancel',
+    deploymentAction('deployment-cancel', deployRollbackPermission, (id, by) =>
+      deployService.cancel(id, by),
+    ),
+  );
 
   router.get('/metrics', async (req, res) => {
-    await authorize(req, deployReadPermission);
+    const credentials = await credentialsOf(req);
+    const filter = await authorizer.serviceFilter(
+      credentials,
+      deployReadPermission,
+    );
     const q = req.query as Record<string, string>;
-    res.json(await store.teamMetrics({ team: q.team, from: q.from, to: q.to }));
+    res.json(
+      await store.teamMetrics({
+        team: q.team,
+        from: q.from,
+        to: q.to,
+        readable: readableServices(filter),
+      }),
+    );
   });
 
   return outer;

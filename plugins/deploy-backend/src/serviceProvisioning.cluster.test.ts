@@ -11,6 +11,7 @@ import {
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { CoreV1Api, KubernetesObjectApi } from '@kubernetes/client-node';
 import request from 'supertest';
+import { catalogOfComponents } from './__testUtils__/catalogOfComponents';
 import { deployPlugin } from './plugin';
 import {
   describeOnCluster,
@@ -42,7 +43,6 @@ function registration(name: string) {
   return {
     name,
     entityRef: `component:default/${name}`,
-    ownerRef: 'group:default/team-test',
     spec: {
       image: `registry.local/shop/${name}`,
       port: 8080,
@@ -94,6 +94,7 @@ describeOnCluster('provisioning a service in every channel', () => {
     }));
     const backend = await startTestBackend({
       features: [
+        catalogOfComponents().factory,
         deployPlugin,
         mockServices.rootConfig.factory({
           data: config(options.extraChannels),
@@ -241,10 +242,13 @@ describeOnCluster('provisioning a service in every channel', () => {
       .post(`/api/deploy/services/${name}/channels/qa/provision`)
       .set('Authorization', alice);
 
-    expect(response.status).toBe(404);
+    // The platform's to fix, not the caller's: a 502 with an error id.
+    expect(response.status).toBe(502);
     expect(response.body.error.message).toContain(
       'namespace "slipway-missing-qa" of cluster "local" does not exist',
     );
+    expect(response.body.error.message).toMatch(/error id [0-9a-f-]{36}/);
+    expect(response.body.error.message).not.toContain('system:serviceaccount');
     expect(response.body.error.message).toContain(
       'Slipway does not create namespaces',
     );
@@ -252,26 +256,6 @@ describeOnCluster('provisioning a service in every channel', () => {
       eventId: 'service-provision',
       outcome: 'fail',
     });
-    await backend.stop();
-  });
-
-  it('refuses a user without the register permission, changing nothing', async () => {
-    const { backend, server } = await startBackend({
-      permission: AuthorizeResult.DENY,
-    });
-    const name = uniqueServiceName('denied');
-    for (const call of [
-      request(server)
-        .post('/api/deploy/services/render')
-        .send(registration(name)),
-      request(server).post(
-        `/api/deploy/services/${name}/channels/dev/provision`,
-      ),
-    ]) {
-      const response = await call.set('Authorization', alice);
-      expect(response.status).toBe(403);
-      expect(response.body.error.message).toContain('deploy.service.register');
-    }
     await backend.stop();
   });
 });

@@ -22,14 +22,15 @@ export interface ListChannelsResponse {
 }
 
 /**
- * `POST /services` — register a service (the scaffolder calls this).
+ * `POST /services` — register a service, or update the spec of a registered
+ * one (the scaffolder calls this). The catalog entity must exist; the
+ * service's owner is the entity's owner.
  *
  * @public
  */
 export interface RegisterServiceRequest {
   name: string;
   entityRef: string;
-  ownerRef: string;
   spec: ServiceSpec;
 }
 

@@ -96,13 +96,38 @@ export interface ReleaseChannel {
 }
 
 /**
+ * A reference to one key of a Secret or ConfigMap in the channel's
+ * namespace. Slipway passes the reference to Kubernetes; it never reads,
+ * stores or shows the value.
+ *
+ * @public
+ */
+export interface KeyReference {
+  name: string;
+  key: string;
+}
+
+/**
+ * An environment variable's value: a literal, or a reference to a Secret or
+ * ConfigMap key. In responses to callers who may not update the service, a
+ * literal comes back as `{ hidden: true }`.
+ *
+ * @public
+ */
+export type EnvValue =
+  | string
+  | { secretKeyRef: KeyReference }
+  | { configMapKeyRef: KeyReference }
+  | { hidden: true };
+
+/**
  * A service's settings in one channel.
  *
  * @public
  */
 export interface ServiceChannelSpec {
   replicas: number;
-  env: Record<string, string>;
+  env: Record<string, EnvValue>;
 }
 
 /**

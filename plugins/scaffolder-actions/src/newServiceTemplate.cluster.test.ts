@@ -296,7 +296,7 @@ describeOnCluster('the new-service template', () => {
     expect(entity.spec.owner).toBe('group:default/team-payments');
     expect(
       fs.readFileSync(published.resolve(name, 'README.md'), 'utf8'),
-    ).toContain('namespace `slipway-prod`');
+    ).toContain('Owned by `group:default/team-payments`');
 
     const second = await runTemplate(name);
     // eslint-disable-next-line no-console

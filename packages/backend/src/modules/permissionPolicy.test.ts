@@ -7,6 +7,7 @@ import {
   deployCreatePermission,
   deployOverridePermission,
   deployReadPermission,
+  serviceUpdatePermission,
 } from '@slipway/plugin-deploy-common';
 import { SlipwayPermissionPolicy } from './permissionPolicy';
 
@@ -25,6 +26,21 @@ describe('SlipwayPermissionPolicy', () => {
       user('user:default/carol'),
     );
     expect(decision.result).toBe(AuthorizeResult.ALLOW);
+  });
+
+  it('lets only the owners of a service change it', async () => {
+    const carol = user('user:default/carol', 'group:default/team-growth');
+    const decision = (await policy.handle(
+      { permission: serviceUpdatePermission },
+      carol,
+    )) as ConditionalPolicyDecision;
+    expect(decision.result).toBe(AuthorizeResult.CONDITIONAL);
+    expect(decision.resourceType).toBe('deploy-service');
+    expect(decision.conditions).toEqual({
+      rule: 'IS_SERVICE_OWNER',
+      resourceType: 'deploy-service',
+      params: { claims: ['user:default/carol', 'group:default/team-growth'] },
+    });
   });
 
   it('lets only the owning team deploy a service', async () => {

@@ -12,12 +12,16 @@ import {
 } from '@backstage/plugin-permission-node';
 import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import {
+  createDeployServiceConditionalDecision,
   createDeployTargetConditionalDecision,
+  deployServiceConditions,
   deployTargetConditions,
 } from '@slipway/plugin-deploy-backend';
 import {
+  DEPLOY_SERVICE_RESOURCE_TYPE,
   DEPLOY_TARGET_RESOURCE_TYPE,
   deployOverridePermission,
+  deployReadPermission,
 } from '@slipway/plugin-deploy-common';
 
 /** Members of these groups may skip the promotion order, with a recorded reason. */
@@ -26,12 +30,18 @@ const OVERRIDE_GROUPS = ['group:default/team-platform'];
 /**
  * The portal's permission policy.
  *
- * - Deploying, approving, cancelling and rolling back a service: its owners
- *   (members of the owning team), in every channel. Production is guarded by
- *   the channel's own policy in app-config: it needs an approval, and the
- *   approver must be someone other than the requester.
+ * - Reading a service (spec, status, logs, history, metrics): every
+ *   signed-in user, as most portals keep it. To keep one team's crash logs
+ *   from another, return `deployServiceConditions.isServiceOwner({ claims })`
+ *   for `deploy.read` too (see the deploy backend's README, "Security model").
+ * - Registering or changing a service: the owners of its catalog entity, and
+ *   for a registered service its current owners.
+ * - Deploying, provisioning, approving, cancelling and rolling back: the
+ *   service's owners (members of the owning team), in every channel.
+ *   Production is guarded by the channel's own policy in app-config: it needs
+ *   an approval, and the approver must be someone other than the requester.
  * - Skipping the promotion order: the platform team only.
- * - Everything else (reading, the catalog, the scaffolder): every signed-in user.
+ * - Everything else (the catalog, the scaffolder): every signed-in user.
  */
 export class SlipwayPermissionPolicy implements PermissionPolicy {
   async handle(
@@ -41,6 +51,15 @@ export class SlipwayPermissionPolicy implements PermissionPolicy {
     const claims = user?.info.ownershipEntityRefs ?? [];
     const { permission } = request;
 
+    if (isResourcePermission(permission, DEPLOY_SERVICE_RESOURCE_TYPE)) {
+      if (isPermission(permission, deployReadPermission)) {
+        return { result: AuthorizeResult.ALLOW };
+      }
+      return createDeployServiceConditionalDecision(
+        permission,
+        deployServiceConditions.isServiceOwner({ claims }),
+      );
+    }
     if (isResourcePermission(permission, DEPLOY_TARGET_RESOURCE_TYPE)) {
       return createDeployTargetConditionalDecision(
         permission,

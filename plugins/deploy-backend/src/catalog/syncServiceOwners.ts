@@ -1,30 +1,7 @@
 import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
-import {
-  Entity,
-  RELATION_OWNED_BY,
-  parseEntityRef,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { DeploymentStore } from '../database/DeploymentStore';
-
-/** The entity's owner as a full ref, from its ownedBy relation or spec.owner. */
-function ownerOf(entity: Entity): string | undefined {
-  const relation = entity.relations?.find(r => r.type === RELATION_OWNED_BY);
-  if (relation) {
-    return relation.targetRef;
-  }
-  const owner = entity.spec?.owner;
-  if (typeof owner !== 'string') {
-    return undefined;
-  }
-  return stringifyEntityRef(
-    parseEntityRef(owner, {
-      defaultKind: 'group',
-      defaultNamespace: entity.metadata.namespace ?? 'default',
-    }),
-  );
-}
+import { ownerOf } from './entityOwner';
 
 /**
  * Keeps each service's owner in step with its catalog entity, so a team's

@@ -4,11 +4,9 @@ import {
   mockServices,
 } from '@backstage/backend-test-utils';
 import { ConflictError, NotFoundError } from '@backstage/errors';
-import {
-  FailureEvidence,
-  RegisterServiceRequest,
-} from '@slipway/plugin-deploy-common';
+import { FailureEvidence } from '@slipway/plugin-deploy-common';
 import { DatabaseDeploymentStore } from './DatabaseDeploymentStore';
+import { ServiceRegistration } from './DeploymentStore';
 
 jest.setTimeout(60_000);
 
@@ -16,8 +14,8 @@ const PAYMENTS = 'group:default/team-payments';
 const SEARCH = 'group:default/team-search';
 
 function checkout(
-  overrides: Partial<RegisterServiceRequest> = {},
-): RegisterServiceRequest {
+  overrides: Partial<ServiceRegistration> = {},
+): ServiceRegistration {
   return {
     name: 'checkout',
     entityRef: 'component:default/checkout',

@@ -5,7 +5,6 @@ import {
   FailureEvidence,
   ListDeploymentsQuery,
   ListDeploymentsResponse,
-  RegisterServiceRequest,
   Service,
   ServiceSpec,
   TeamMetricsResponse,
@@ -17,6 +16,8 @@ import {
   DeploymentStore,
   DeploymentTransition,
   NewDeploymentEvent,
+  ReadableServices,
+  ServiceRegistration,
   StoredDeployment,
   TeamMetricsQuery,
 } from './DeploymentStore';
@@ -26,6 +27,7 @@ import { parseIsoTime } from './parseIsoTime';
 import { claimNextDeployment } from './operations/claimNextDeployment';
 import { listDeployments } from './operations/listDeployments';
 import { readTeamMetrics } from './operations/readTeamMetrics';
+import { whereReadable } from './operations/whereReadable';
 import {
   toDeploymentEvent,
   toFailureEvidence,
@@ -87,7 +89,7 @@ export class DatabaseDeploymentStore implements DeploymentStore {
 
   private constructor(private readonly knex: Knex) {}
 
-  async registerService(request: RegisterServiceRequest): Promise<Service> {
+  async registerService(request: ServiceRegistration): Promise<Service> {
     const now = new Date();
     const row: ServicesTableRow = {
       name: request.name,
@@ -142,10 +144,18 @@ export class DatabaseDeploymentStore implements DeploymentStore {
     return row && toService(row);
   }
 
-  async listServices(options: { ownerRef?: string } = {}): Promise<Service[]> {
+  async listServices(
+    options: { ownerRef?: string; readable?: ReadableServices } = {},
+  ): Promise<Service[]> {
     const rows = this.knex<ServicesTableRow>('services').orderBy('name');
     if (options.ownerRef) {
       rows.where('owner_ref', options.ownerRef);
+    }
+    if (options.readable) {
+      whereReadable(rows, options.readable, {
+        ownerRef: 'owner_ref',
+        service: 'name',
+      });
     }
     return (await rows).map(toService);
   }
@@ -206,6 +216,7 @@ export class DatabaseDeploymentStore implements DeploymentStore {
       approved_by: null,
       override_reason: input.overrideReason ?? null,
       result: null,
+      spec: JSON.stringify(input.spec ?? service.spec),
       claimed_by: null,
       heartbeat_at: null,
       created_at: createdAt,
@@ -400,8 +411,17 @@ export class DatabaseDeploymentStore implements DeploymentStore {
 
   async listDeployments(
     query: ListDeploymentsQuery,
+    options: { readable?: ReadableServices } = {},
   ): Promise<ListDeploymentsResponse> {
-    return listDeployments(this.knex, query);
+    return listDeployments(this.knex, query, options.readable);
+  }
+
+  async getDeploymentSpec(id: string): Promise<ServiceSpec | undefined> {
+    const row = await this.knex<DeploymentsTableRow>('deployments')
+      .select('spec')
+      .where('id', id)
+      .first();
+    return row?.spec ? JSON.parse(row.spec) : undefined;
   }
 
   async teamMetrics(query: TeamMetricsQuery): Promise<TeamMetricsResponse> {

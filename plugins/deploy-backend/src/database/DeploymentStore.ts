@@ -6,10 +6,26 @@ import {
   FailureEvidence,
   ListDeploymentsQuery,
   ListDeploymentsResponse,
-  RegisterServiceRequest,
   Service,
+  ServiceSpec,
   TeamMetricsResponse,
 } from '@slipway/plugin-deploy-common';
+import { PermissionCriteria } from '@backstage/plugin-permission-common';
+import { DeployServiceQuery } from '../permissions/resources';
+
+/**
+ * The services a caller may read, as a permission condition in query form;
+ * lists narrowed by it are filtered and paged by the database.
+ */
+export type ReadableServices = PermissionCriteria<DeployServiceQuery>;
+
+/** A service as it is registered: the owner is the catalog entity's. */
+export interface ServiceRegistration {
+  name: string;
+  entityRef: string;
+  ownerRef: string;
+  spec: ServiceSpec;
+}
 
 /**
  * A deployment as the store keeps it: the public shape plus where the worker
@@ -24,6 +40,11 @@ export interface CreateDeploymentInput {
   service: string;
   channel: string;
   version: string;
+  /**
+   * The spec this deployment applies, pinned now so that later changes of
+   * the service don't change it; the service's current spec when omitted.
+   */
+  spec?: ServiceSpec;
   requestedBy: string;
   /** The version running in the channel now, when known at request time. */
   previousVersion?: string;
@@ -64,6 +85,8 @@ export interface TeamMetricsQuery {
   /** ISO timestamps; deployments created within [from, to). */
   from: string;
   to: string;
+  /** When set, only the deployments of services matching it count. */
+  readable?: ReadableServices;
 }
 
 /**
@@ -76,7 +99,7 @@ export interface DeploymentStore {
    * entity registers it again. Throws ConflictError when the name or the
    * entity already belongs to another registration.
    */
-  registerService(request: RegisterServiceRequest): Promise<Service>;
+  registerService(registration: ServiceRegistration): Promise<Service>;
 
   /** The service with this name, if registered. */
   getService(name: string): Promise<Service | undefined>;
@@ -84,8 +107,11 @@ export interface DeploymentStore {
   /** The service registered for this catalog entity, if any. */
   getServiceByEntityRef(entityRef: string): Promise<Service | undefined>;
 
-  /** Every registered service, by name; only the owner's when given. */
-  listServices(options?: { ownerRef?: string }): Promise<Service[]>;
+  /** Every registered service, by name; only the owner's, or the readable ones, when given. */
+  listServices(options?: {
+    ownerRef?: string;
+    readable?: ReadableServices;
+  }): Promise<Service[]>;
 
   /**
    * Moves a service to another owner, with its whole deployment history, so
@@ -102,6 +128,12 @@ export interface DeploymentStore {
 
   /** The deployment with this id, if any. */
   getDeployment(id: string): Promise<StoredDeployment | undefined>;
+
+  /**
+   * The spec a deployment was requested with; undefined for a deployment
+   * recorded before specs were pinned (the service's current spec applies).
+   */
+  getDeploymentSpec(id: string): Promise<ServiceSpec | undefined>;
 
   /** The deployment of this service in this channel that is not final yet. */
   getActiveDeployment(
@@ -164,6 +196,7 @@ export interface DeploymentStore {
    */
   listDeployments(
     query: ListDeploymentsQuery,
+    options?: { readable?: ReadableServices },
   ): Promise<ListDeploymentsResponse>;
 
   /** A team's delivery figures over a window of at most a year. */

@@ -34,6 +34,8 @@ export interface DeploymentsTableRow {
   override_reason: string | null;
   /** JSON of DeploymentResult. */
   result: string | null;
+  /** JSON of the ServiceSpec pinned at request time; null on older rows. */
+  spec?: string | null;
   claimed_by: string | null;
   heartbeat_at: DbTimestamp | null;
   created_at: DbTimestamp;
@@ -60,3 +62,25 @@ export interface DeploymentEvidenceTableRow {
   data: string;
   captured_at: DbTimestamp;
 }
+
+/** Every deployments column but the pinned spec, for reading history in bulk. */
+export const DEPLOYMENT_COLUMNS = [
+  'id',
+  'service_name',
+  'owner_ref',
+  'channel',
+  'version',
+  'previous_version',
+  'status',
+  'step',
+  'active_key',
+  'requested_by',
+  'approved_by',
+  'override_reason',
+  'result',
+  'claimed_by',
+  'heartbeat_at',
+  'created_at',
+  'started_at',
+  'finished_at',
+] as const;

@@ -82,9 +82,12 @@ export class DeploymentRunner {
       });
       return { next: 'done' };
     }
+    // The spec pinned when the deployment was requested (and approved), not
+    // whatever the service says now.
+    const spec = (await store.getDeploymentSpec(deployment.id)) ?? service.spec;
     const target: Target = {
       workerId,
-      service,
+      service: { ...service, spec },
       channel,
       namespace: resolveNamespace(channel.namespacePattern, {
         service: service.name,
@@ -324,7 +327,22 @@ export class DeploymentRunner {
   ): Promise<StepOutcome> {
     const previous = deployment.previousVersion!;
     if (deployment.step !== APPLIED) {
-      await this.applyVersion(t, previous, deployment.id);
+      // Restore the previous version as it last succeeded here, with its spec.
+      const last = await this.options.store.lastSucceeded(
+        t.service.name,
+        t.channel.name,
+      );
+      const previousSpec =
+        last?.version === previous
+          ? await this.options.store.getDeploymentSpec(last.id)
+          : undefined;
+      await this.applyVersion(
+        previousSpec
+          ? { ...t, service: { ...t.service, spec: previousSpec } }
+          : t,
+        previous,
+        deployment.id,
+      );
       await this.options.store.transition(deployment.id, {
         from: ['rolling_back'],
         to: 'rolling_back',

@@ -1,6 +1,7 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { isFinalDeploymentStatus } from '@slipway/plugin-deploy-common';
 import { DeploymentStore } from '../database/DeploymentStore';
+import { publicFailureMessage } from '../errors/errorExposure';
 import { DeploymentRunner } from './DeploymentRunner';
 
 /** After this many failed steps in a row (a flaky API server), give up on the claim for a while. */
@@ -91,15 +92,19 @@ export class DeploymentWorker {
           waitMs = outcome.ms;
         } catch (error) {
           errors += 1;
+          // Readers of the service see the timeline: internal detail stays in the log.
+          const reason = publicFailureMessage(
+            error,
+            logger,
+            `Deployment ${id} step failed (${errors} in a row)`,
+          );
           logger.warn(
-            `Deployment ${id} step failed (${errors} in a row): ${error}`,
+            `Deployment ${id} step failed (${errors} in a row): ${reason}`,
           );
           await store
             .appendEvent(id, {
               type: 'retrying',
-              message: `A step failed and will be retried: ${
-                error instanceof Error ? error.message : error
-              }`,
+              message: `A step failed and will be retried: ${reason}`,
             })
             .catch(() => undefined);
           if (errors >= MAX_CONSECUTIVE_ERRORS) {

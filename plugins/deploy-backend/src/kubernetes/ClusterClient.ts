@@ -13,6 +13,8 @@ export interface PodLogOptions {
   previous?: boolean;
   /** Only the last lines. */
   tailLines?: number;
+  /** At most this many bytes. */
+  limitBytes?: number;
 }
 
 /**

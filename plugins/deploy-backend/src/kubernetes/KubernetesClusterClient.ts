@@ -170,6 +170,7 @@ export class KubernetesClusterClient implements ClusterClient {
           container,
           previous: options.previous,
           tailLines: options.tailLines,
+          limitBytes: options.limitBytes,
         }),
     );
   }

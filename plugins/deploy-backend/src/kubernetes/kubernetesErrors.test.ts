@@ -1,5 +1,5 @@
 import { ApiException } from '@kubernetes/client-node';
-import { describeKubernetesError } from './kubernetesErrors';
+import { ClusterError, describeKubernetesError } from './kubernetesErrors';
 
 const call = {
   cluster: 'production',
@@ -21,10 +21,16 @@ describe('describeKubernetesError', () => {
       }),
       call,
     );
-    expect(error.name).toBe('NotAllowedError');
+    // The platform's problem, not the caller's: never a 403 to the user.
+    expect(error).toBeInstanceOf(ClusterError);
+    expect((error as ClusterError).status).toBe(502);
     expect(error.message).toBe(
-      `Slipway's service account may not get deployments.apps checkout in namespace "slipway-prod" of cluster "production": ` +
-        `grant "get" on "deployments.apps" to it in that namespace (the API server said: deployments.apps "checkout" is forbidden)`,
+      `Slipway's account may not get deployments.apps checkout in namespace "slipway-prod" of cluster "production": ` +
+        `the platform team must grant "get" on "deployments.apps" in that namespace`,
+    );
+    // What the API server said (it names the account) goes to the log only.
+    expect((error as ClusterError).detail).toBe(
+      'deployments.apps "checkout" is forbidden',
     );
   });
 
@@ -34,7 +40,7 @@ describe('describeKubernetesError', () => {
       call,
     );
     expect(error.message).toBe(
-      'Could not get deployments.apps checkout in namespace "slipway-prod" of cluster "production": the API server answered 422: spec.replicas: Invalid',
+      'Could not get deployments.apps checkout in namespace "slipway-prod" of cluster "production": the API server refused it (422): spec.replicas: Invalid',
     );
   });
 
@@ -44,8 +50,10 @@ describe('describeKubernetesError', () => {
       call,
     );
     expect(error.message).toBe(
-      'Could not reach cluster "production" to get deployments.apps checkout in namespace "slipway-prod": connect ECONNREFUSED 127.0.0.1:6443',
+      'Could not reach cluster "production" to get deployments.apps checkout in namespace "slipway-prod"',
     );
+    expect((error as ClusterError).status).toBe(503);
+    expect((error as ClusterError).detail).toContain('127.0.0.1:6443');
   });
 
   it('turns 404 into NotFoundError and 401 into a credentials hint', () => {

@@ -1,5 +1,5 @@
 import { ApiException } from '@kubernetes/client-node';
-import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import { NotFoundError } from '@backstage/errors';
 
 /** One call to a cluster's API, as error messages name it. */
 export interface KubernetesCall {
@@ -47,8 +47,37 @@ function describeCall(call: KubernetesCall): string {
 }
 
 /**
- * Turns a failed API call into an error that says what was tried and, for a
- * denial, what to grant; a denial becomes a NotAllowedError (403).
+ * A cluster failed Slipway, not the caller: its account lacks a right, its
+ * credentials were refused, it could not be reached, or it answered with an
+ * error of its own. The message is safe to show anyone (cluster name, verb,
+ * resource, namespace); `detail` holds what the API server or the network
+ * said, which can name the account's identity or the server's address, and
+ * belongs in the backend's log only.
+ */
+export class ClusterError extends Error {
+  readonly name = 'ClusterError';
+  /** Not enumerable: serialising the error (audit records, structured logs) leaves it out. */
+  declare readonly detail: string;
+
+  constructor(
+    message: string,
+    /** 502 when the cluster answered wrongly, 503 when it did not answer. */
+    readonly status: 502 | 503,
+    detail: string,
+    /** The API server's status code, when it answered. */
+    readonly statusCode?: number,
+  ) {
+    super(message);
+    Object.defineProperty(this, 'detail', { value: detail, enumerable: false });
+  }
+}
+
+/**
+ * Turns a failed API call into an error that says what was tried. A denial
+ * or a refused credential is the platform's problem (ClusterError, never
+ * "you may not"); a missing object is a NotFoundError; an invalid object
+ * (400, 409, 422) keeps the API server's explanation, which names fields,
+ * not secrets.
  */
 export function describeKubernetesError(
   error: unknown,
@@ -56,36 +85,47 @@ export function describeKubernetesError(
 ): Error {
   const code = statusCodeOf(error);
   const what = describeCall(call);
+  const detail = serverMessage(error);
   if (code === 403) {
-    return new NotAllowedError(
-      `Slipway's service account may not ${what} of cluster "${call.cluster}": grant "${call.verb}" on "${call.resource}" ` +
-        `to it in that namespace (the API server said: ${serverMessage(
-          error,
-        )})`,
+    return new ClusterError(
+      `Slipway's account may not ${what} of cluster "${call.cluster}": the platform team must grant "${call.verb}" on "${call.resource}" in that namespace`,
+      502,
+      detail,
+      code,
     );
   }
   if (code === 401) {
-    return new NotAllowedError(
-      `Cluster "${call.cluster}" did not accept Slipway's credentials to ${what}: check its token or kubeconfig`,
+    return new ClusterError(
+      `Cluster "${call.cluster}" did not accept Slipway's credentials to ${what}: the platform team must check its token or kubeconfig`,
+      502,
+      detail,
+      code,
     );
   }
   if (code === 404) {
     return new NotFoundError(
-      `Could not ${what} of cluster "${
-        call.cluster
-      }": not found (${serverMessage(error)})`,
+      `Could not ${what} of cluster "${call.cluster}": not found`,
     );
   }
   if (code === undefined) {
-    return new Error(
-      `Could not reach cluster "${call.cluster}" to ${what}: ${serverMessage(
-        error,
-      )}`,
+    return new ClusterError(
+      `Could not reach cluster "${call.cluster}" to ${what}`,
+      503,
+      detail,
     );
   }
-  return new Error(
-    `Could not ${what} of cluster "${
-      call.cluster
-    }": the API server answered ${code}: ${serverMessage(error)}`,
+  if (code >= 400 && code < 500) {
+    return new ClusterError(
+      `Could not ${what} of cluster "${call.cluster}": the API server refused it (${code}): ${detail}`,
+      502,
+      detail,
+      code,
+    );
+  }
+  return new ClusterError(
+    `Could not ${what} of cluster "${call.cluster}": the API server answered ${code}`,
+    502,
+    detail,
+    code,
   );
 }

@@ -8,6 +8,7 @@ import type {
 } from '@kubernetes/client-node';
 import { InputError } from '@backstage/errors';
 import {
+  EnvValue,
   ReleaseChannel,
   Service,
   describeInvalidDnsLabel,
@@ -140,8 +141,28 @@ function channelSettings(service: Service, channel: ReleaseChannel) {
   // Sorted, so the same settings always render the same pod template.
   const env: V1EnvVar[] = Object.entries(settings?.env ?? {})
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([name, value]) => ({ name, value }));
+    .map(([name, value]) => toEnvVar(name, value));
   return { replicas: settings?.replicas ?? 1, env };
+}
+
+/** A literal stays a value; a Secret or ConfigMap key becomes a reference Kubernetes resolves. */
+function toEnvVar(name: string, value: EnvValue): V1EnvVar {
+  if (typeof value === 'string') {
+    return { name, value };
+  }
+  if ('secretKeyRef' in value) {
+    return { name, valueFrom: { secretKeyRef: { ...value.secretKeyRef } } };
+  }
+  if ('configMapKeyRef' in value) {
+    return {
+      name,
+      valueFrom: { configMapKeyRef: { ...value.configMapKeyRef } },
+    };
+  }
+  // A hidden value is how a literal is shown to readers; it is never stored.
+  throw new InputError(
+    `env ${name}: a hidden value cannot be deployed; send the literal value or a reference`,
+  );
 }
 
 function commonLabels(service: Service, channel: ReleaseChannel) {

@@ -1,11 +1,16 @@
 export {
+  deployServiceResourceRef,
   deployTargetResourceRef,
   parseDeployTargetRef,
+  type DeployServiceResource,
+  type DeployServiceQuery,
   type DeployTarget,
   type DeployTargetQuery,
-} from './deployTargetResource';
-export { deployTargetRules } from './rules';
+} from './resources';
+export { deployServiceRules, deployTargetRules } from './rules';
 export {
+  deployServiceConditions,
+  createDeployServiceConditionalDecision,
   deployTargetConditions,
   createDeployTargetConditionalDecision,
 } from './conditions';

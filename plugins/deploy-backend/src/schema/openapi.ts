@@ -54,12 +54,32 @@ const errorResponse = {
   },
 } as const;
 
+// 5xx answers carry a message and an error id, never internal detail: the
+// detail is in the backend's log under that id.
 const errors = {
   '400': errorResponse,
   '401': errorResponse,
   '403': errorResponse,
   '404': errorResponse,
   '409': errorResponse,
+  '413': errorResponse,
+  '500': errorResponse,
+  '502': errorResponse,
+  '503': errorResponse,
+} as const;
+
+const keyReference = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'key'],
+  properties: {
+    name: {
+      type: 'string',
+      pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$',
+      maxLength: 253,
+    },
+    key: { type: 'string', pattern: '^[-._a-zA-Z0-9]+$', maxLength: 253 },
+  },
 } as const;
 
 const json = <S>(schema: S, description = 'OK') =>
@@ -117,6 +137,7 @@ export const spec = {
           channels: {
             type: 'object',
             description: 'Per channel name: replicas and environment variables',
+            maxProperties: 20,
             additionalProperties: {
               type: 'object',
               additionalProperties: false,
@@ -126,7 +147,33 @@ export const spec = {
                 env: {
                   type: 'object',
                   maxProperties: 100,
-                  additionalProperties: { type: 'string', maxLength: 4096 },
+                  description:
+                    'Environment variables by name (letters, digits, "_", "-", "."; not starting with a digit; at most 256): a literal value, or a reference to a key of a Secret or ConfigMap in the namespace (Slipway never reads the value). Responses show literals only to those who may update the service; others get { hidden: true }.',
+                  additionalProperties: {
+                    oneOf: [
+                      { type: 'string', maxLength: 4096 },
+                      {
+                        type: 'object',
+                        additionalProperties: false,
+                        required: ['secretKeyRef'],
+                        properties: { secretKeyRef: keyReference },
+                      },
+                      {
+                        type: 'object',
+                        additionalProperties: false,
+                        required: ['configMapKeyRef'],
+                        properties: { configMapKeyRef: keyReference },
+                      },
+                      {
+                        type: 'object',
+                        additionalProperties: false,
+                        required: ['hidden'],
+                        properties: {
+                          hidden: { type: 'boolean', enum: [true] },
+                        },
+                      },
+                    ],
+                  },
                 },
               },
             },
@@ -297,11 +344,10 @@ export const spec = {
               schema: {
                 type: 'object',
                 additionalProperties: false,
-                required: ['name', 'entityRef', 'ownerRef', 'spec'],
+                required: ['name', 'entityRef', 'spec'],
                 properties: {
                   name: dnsLabel,
                   entityRef,
-                  ownerRef: entityRef,
                   spec: ref('ServiceSpec'),
                 },
               },
@@ -329,11 +375,10 @@ export const spec = {
               schema: {
                 type: 'object',
                 additionalProperties: false,
-                required: ['name', 'entityRef', 'ownerRef', 'spec'],
+                required: ['name', 'entityRef', 'spec'],
                 properties: {
                   name: dnsLabel,
                   entityRef,
-                  ownerRef: entityRef,
                   spec: ref('ServiceSpec'),
                   version,
                 },
@@ -450,6 +495,14 @@ export const spec = {
             in: 'query',
             required: false,
             schema: { type: 'boolean' },
+          },
+          {
+            name: 'tailLines',
+            in: 'query',
+            required: false,
+            description:
+              'How many lines from the end; default 1000. At most 256 KiB of log is returned either way.',
+            schema: { type: 'integer', minimum: 1, maximum: 5000 },
           },
         ],
         responses: {

@@ -8,13 +8,18 @@ import {
   CreateDeploymentRequest,
   Deployment,
   DeployWindow,
-  ReleaseChannel,
   RegisterServiceRequest,
+  ReleaseChannel,
   Service,
+  ServiceSpec,
   isFinalDeploymentStatus,
 } from '@slipway/plugin-deploy-common';
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { DeploymentStore } from '../database/DeploymentStore';
+import {
+  DeploymentStore,
+  ServiceRegistration,
+} from '../database/DeploymentStore';
+import { ClusterError } from '../kubernetes/kubernetesErrors';
 import { ClusterClient } from '../kubernetes/ClusterClient';
 import {
   renderServiceObjects,
@@ -38,6 +43,8 @@ export interface ProvisionedChannel {
 // Rendering needs a version for the Deployment's image; the ServiceAccount and
 // Service don't use it, so provisioning renders with this and keeps only those.
 const NO_VERSION_YET = '0.0.0';
+
+const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
 /** Who is asking, as the router learned from the request's credentials. */
 export interface Caller {
@@ -83,11 +90,36 @@ export class DeployService {
     return service;
   }
 
-  async registerService(request: RegisterServiceRequest): Promise<Service> {
-    for (const name of Object.keys(request.spec.channels)) {
+  /**
+   * Registers a service, or updates a registered one. The caller has been
+   * authorised, and the owner taken from the catalog, before this.
+   */
+  async registerService(registration: ServiceRegistration): Promise<Service> {
+    this.checkSpec(registration.spec);
+    return this.store.registerService(registration);
+  }
+
+  /** Channels must exist, and a hidden value (how readers see a literal) is not a value. */
+  private checkSpec(spec: ServiceSpec) {
+    for (const [name, settings] of Object.entries(spec.channels)) {
       this.channel(name);
+      for (const [key, value] of Object.entries(settings.env ?? {})) {
+        // Kubernetes' rule for env names; OpenAPI 3.0 cannot say it for keys.
+        if (!ENV_NAME.test(key) || key.length > 256) {
+          throw new InputError(
+            `spec.channels.${name}.env: "${key.slice(
+              0,
+              64,
+            )}" is not a valid environment variable name; use letters, digits, "_", "-" and ".", not starting with a digit, at most 256 characters`,
+          );
+        }
+        if (typeof value === 'object' && 'hidden' in value) {
+          throw new InputError(
+            `spec.channels.${name}.env.${key}: { hidden: true } is how a literal is shown to readers; send the value itself or a secretKeyRef/configMapKeyRef`,
+          );
+        }
+      }
     }
-    return this.store.registerService(request);
   }
 
   /**
@@ -99,11 +131,16 @@ export class DeployService {
     request: RegisterServiceRequest,
     version?: string,
   ): RenderedChannel[] {
-    for (const name of Object.keys(request.spec.channels)) {
-      this.channel(name);
-    }
+    this.checkSpec(request.spec);
     const now = this.now().toISOString();
-    const service: Service = { ...request, createdAt: now, updatedAt: now };
+    // Rendering does not use the owner, and a dry run may come before the
+    // catalog entity exists.
+    const service: Service = {
+      ...request,
+      ownerRef: '',
+      createdAt: now,
+      updatedAt: now,
+    };
     return this.channels.map(channel => {
       const namespace = resolveNamespace(channel.namespacePattern, {
         service: service.name,
@@ -156,12 +193,20 @@ export class DeployService {
         kubernetesService,
       ]);
     } catch (error) {
-      if (error instanceof NotFoundError || error instanceof NotAllowedError) {
-        throw new NotFoundError(
+      // With least privilege, a namespace that does not exist and one that
+      // Slipway may not write to look alike (404 or 403): both are the
+      // platform team's to fix, not the caller's.
+      const missingOrDenied =
+        error instanceof NotFoundError ||
+        (error instanceof ClusterError && error.statusCode === 403);
+      if (missingOrDenied) {
+        throw new ClusterError(
           `Could not provision ${service.name} in channel ${channel.name}: namespace "${namespace}" of cluster "${channel.cluster}" ` +
             `does not exist or Slipway may not write to it. Slipway does not create namespaces: create "${namespace}" ` +
-            `(every namespace of the pattern "${channel.namespacePattern}" must exist) and grant Slipway's account its Role there. ` +
-            `The cluster said: ${error.message}`,
+            `(every namespace of the pattern "${channel.namespacePattern}" must exist) and grant Slipway's account its Role there.`,
+          502,
+          error instanceof ClusterError ? error.detail : error.message,
+          error instanceof ClusterError ? error.statusCode : 404,
         );
       }
       throw error;
@@ -228,6 +273,7 @@ export class DeployService {
       service: service.name,
       channel: channel.name,
       version,
+      spec: service.spec,
       requestedBy: caller.userEntityRef,
       overrideReason: request.overrideReason,
       status: channel.policy.approvalRequired
@@ -359,6 +405,8 @@ export class DeployService {
       service: service.name,
       channel: channel.name,
       version: target.version,
+      // The version as it ran then, with the spec it ran with.
+      spec: (await this.store.getDeploymentSpec(target.id)) ?? service.spec,
       requestedBy: caller.userEntityRef,
       overrideReason: `rollback from ${current.version}`,
     });

@@ -1,6 +1,14 @@
 import { createPermission } from '@backstage/plugin-permission-common';
 
 /**
+ * The resource that service-wide permissions (read, update) are checked
+ * against: one service. Its ref is the service name, e.g. "checkout".
+ *
+ * @public
+ */
+export const DEPLOY_SERVICE_RESOURCE_TYPE = 'deploy-service';
+
+/**
  * The resource deploy permissions are checked against: one service in one
  * release channel. Its ref is "service/channel", e.g. "checkout/prod".
  *
@@ -18,17 +26,34 @@ export function deployTargetRef(service: string, channel: string): string {
 }
 
 /**
- * Read services, deployments, live state and logs.
+ * Read a service: its spec, live status, pods and logs, its deployments with
+ * their events and evidence, and its share of team metrics. Lists are
+ * filtered by it.
  *
  * @public
  */
 export const deployReadPermission = createPermission({
   name: 'deploy.read',
   attributes: { action: 'read' },
+  resourceType: DEPLOY_SERVICE_RESOURCE_TYPE,
 });
 
 /**
- * Start a deployment or a promotion of a service into a channel.
+ * Register a service with Slipway, or change a registered one (its spec).
+ * Decided on the service as the catalog has it: its owner comes from the
+ * catalog entity, never from the request.
+ *
+ * @public
+ */
+export const serviceUpdatePermission = createPermission({
+  name: 'deploy.service.update',
+  attributes: { action: 'update' },
+  resourceType: DEPLOY_SERVICE_RESOURCE_TYPE,
+});
+
+/**
+ * Start a deployment or a promotion of a service into a channel, or create
+ * the service's objects there (provisioning).
  *
  * @public
  */
@@ -50,7 +75,8 @@ export const deployApprovePermission = createPermission({
 });
 
 /**
- * Roll a channel back to an earlier version, or cancel a deployment.
+ * Roll a channel back to an earlier version, or cancel a deployment: the
+ * way out of an incident, which a policy may grant without `deploy.create`.
  *
  * @public
  */
@@ -72,25 +98,15 @@ export const deployOverridePermission = createPermission({
 });
 
 /**
- * Register a service with Slipway (the scaffolder does, for the user).
- *
- * @public
- */
-export const serviceRegisterPermission = createPermission({
-  name: 'deploy.service.register',
-  attributes: { action: 'create' },
-});
-
-/**
  * Every permission Slipway defines, for registering with the permissions registry.
  *
  * @public
  */
 export const deployPermissions = [
   deployReadPermission,
+  serviceUpdatePermission,
   deployCreatePermission,
   deployApprovePermission,
   deployRollbackPermission,
   deployOverridePermission,
-  serviceRegisterPermission,
 ];

@@ -12,7 +12,6 @@ export const examples: TemplateExample[] = [
           name: 'Create the service in every channel',
           input: {
             name: '${{ parameters.name }}',
-            owner: '${{ parameters.owner }}',
             image: 'registry.example.com/${{ parameters.name }}',
             port: 8080,
           },
@@ -31,13 +30,19 @@ export const examples: TemplateExample[] = [
           name: 'Create the service in every channel',
           input: {
             name: 'checkout',
-            owner: 'group:default/team-payments',
             entityRef: 'component:default/checkout',
             image: 'registry.example.com/checkout',
             port: 8080,
             channels: {
               dev: { replicas: 1, env: { LOG_LEVEL: 'debug' } },
-              prod: { replicas: 3 },
+              prod: {
+                replicas: 3,
+                env: {
+                  DATABASE_PASSWORD: {
+                    secretKeyRef: { name: 'checkout-db', key: 'password' },
+                  },
+                },
+              },
             },
             migration: {
               command: ['./migrate', 'up'],

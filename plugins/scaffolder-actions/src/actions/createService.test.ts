@@ -57,6 +57,16 @@ function setUp(existing?: Partial<Service>) {
         metadata: { name: 'team-payments', namespace: 'default' },
         spec: { type: 'team', children: [] },
       },
+      {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Component',
+        metadata: { name: 'checkout', namespace: 'default' },
+        spec: {
+          type: 'service',
+          lifecycle: 'production',
+          owner: 'group:default/team-payments',
+        },
+      },
     ],
   });
   const deployBackendFor = jest.fn(
@@ -68,7 +78,6 @@ function setUp(existing?: Partial<Service>) {
 
 const input = {
   name: 'checkout',
-  owner: 'group:default/team-payments',
   image: 'registry.example.com/checkout',
   port: 8080,
 };
@@ -88,7 +97,6 @@ describe('deploy:service:create', () => {
     expect(deployBackend.registerService).toHaveBeenCalledWith({
       name: 'checkout',
       entityRef: 'component:default/checkout',
-      ownerRef: 'group:default/team-payments',
       spec: {
         image: 'registry.example.com/checkout',
         port: 8080,
@@ -163,14 +171,19 @@ describe('deploy:service:create', () => {
     ).not.toHaveProperty('migration');
   });
 
-  it('refuses an owner the catalog does not have', async () => {
+  it('waits for the entity in the catalog, and says so when it never comes', async () => {
     const { action, deployBackend } = setUp();
     const ctx = createMockActionContext({
-      input: { ...input, owner: 'team-nobody' },
+      input: {
+        ...input,
+        name: 'billing',
+        entityRef: 'component:default/billing',
+        waitForEntitySeconds: 0,
+      },
     });
 
     await expect(action.handler(ctx)).rejects.toThrow(
-      'The owner group:default/team-nobody is not in the catalog (or you may not see it); choose an existing team',
+      "component:default/billing is not in the catalog after 0s (or you may not see it). Publish the entity before this step: Slipway takes the service's owner from it",
     );
     expect(deployBackend.registerService).not.toHaveBeenCalled();
   });
@@ -234,7 +247,6 @@ describe('deploy:service:create', () => {
         input: {
           ...step.input,
           name: 'checkout',
-          owner: 'group:default/team-payments',
           image: 'registry.example.com/checkout',
         },
       });
@@ -249,7 +261,14 @@ describe('deploy:service:create', () => {
         spec: expect.objectContaining({
           channels: {
             dev: { replicas: 1, env: { LOG_LEVEL: 'debug' } },
-            prod: { replicas: 3, env: {} },
+            prod: {
+              replicas: 3,
+              env: {
+                DATABASE_PASSWORD: {
+                  secretKeyRef: { name: 'checkout-db', key: 'password' },
+                },
+              },
+            },
           },
           migration: {
             command: ['./migrate', 'up'],

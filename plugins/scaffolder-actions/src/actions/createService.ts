@@ -21,6 +21,8 @@ export interface CreateServiceActionOptions {
 }
 
 const DEFAULT_MIGRATION_TIMEOUT_SECONDS = 600;
+const DEFAULT_ENTITY_WAIT_SECONDS = 60;
+const ENTITY_POLL_MS = 250;
 
 /**
  * `deploy:service:create`: registers a new service with Slipway and creates
@@ -42,18 +44,22 @@ export function createCreateServiceAction(options: CreateServiceActionOptions) {
       input: {
         name: z =>
           z.string().describe('The service name, a DNS label, e.g. "checkout"'),
-        owner: z =>
-          z
-            .string()
-            .describe(
-              'The owning team, an entity ref such as "group:default/team-payments" (kind defaults to group)',
-            ),
         entityRef: z =>
           z
             .string()
             .optional()
             .describe(
-              'The catalog entity of the service; default component:default/<name>',
+              "The catalog entity of the service, default component:default/<name>. It must be in the catalog (publish it first): the service's owner is the entity's owner",
+            ),
+        waitForEntitySeconds: z =>
+          z
+            .number()
+            .int()
+            .min(0)
+            .max(600)
+            .optional()
+            .describe(
+              `How long to wait for the entity to appear in the catalog after it was published; default ${DEFAULT_ENTITY_WAIT_SECONDS}`,
             ),
         image: z =>
           z
@@ -68,7 +74,29 @@ export function createCreateServiceAction(options: CreateServiceActionOptions) {
               z.string(),
               z.object({
                 replicas: z.number().int().min(0),
-                env: z.record(z.string(), z.string()).optional(),
+                env: z
+                  .record(
+                    z.string(),
+                    z.union([
+                      z.string(),
+                      z.object({
+                        secretKeyRef: z.object({
+                          name: z.string(),
+                          key: z.string(),
+                        }),
+                      }),
+                      z.object({
+                        configMapKeyRef: z.object({
+                          name: z.string(),
+                          key: z.string(),
+                        }),
+                      }),
+                    ]),
+                  )
+                  .optional()
+                  .describe(
+                    'Environment variables: a literal, or { secretKeyRef: { name, key } } / { configMapKeyRef: { name, key } } for a value Kubernetes reads from the namespace (Slipway never sees it)',
+                  ),
               }),
             )
             .optional()
@@ -131,14 +159,6 @@ export function createCreateServiceAction(options: CreateServiceActionOptions) {
       const credentials = await ctx.getInitiatorCredentials();
       const deployBackend = deployBackendFor(credentials);
 
-      const ownerRef = stringifyEntityRef(
-        parseEntityRef(input.owner, { defaultKind: 'group' }),
-      );
-      if (!(await catalog.getEntityByRef(ownerRef, { credentials }))) {
-        throw new InputError(
-          `The owner ${ownerRef} is not in the catalog (or you may not see it); choose an existing team`,
-        );
-      }
       const entityRef = stringifyEntityRef(
         parseEntityRef(input.entityRef ?? input.name, {
           defaultKind: 'component',
@@ -155,7 +175,6 @@ export function createCreateServiceAction(options: CreateServiceActionOptions) {
       const request: RegisterServiceRequest = {
         name: input.name,
         entityRef,
-        ownerRef,
         spec: {
           image: input.image,
           port: input.port,
@@ -203,6 +222,13 @@ export function createCreateServiceAction(options: CreateServiceActionOptions) {
         return;
       }
 
+      // The owner comes from the catalog entity, so it must be there first.
+      await waitForEntity(
+        catalog,
+        entityRef,
+        credentials,
+        (input.waitForEntitySeconds ?? DEFAULT_ENTITY_WAIT_SECONDS) * 1000,
+      );
       await ctx.checkpoint({
         key: `register-${input.name}`,
         fn: async () => {
@@ -244,6 +270,32 @@ export function createCreateServiceAction(options: CreateServiceActionOptions) {
       ctx.output('channels', provisioned);
     },
   });
+}
+
+/**
+ * Waits until the catalog has processed a newly published entity; a catalog
+ * reads new locations within seconds.
+ */
+async function waitForEntity(
+  catalog: CatalogService,
+  entityRef: string,
+  credentials: BackstageCredentials,
+  timeoutMs: number,
+) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await catalog.getEntityByRef(entityRef, { credentials })) {
+      return;
+    }
+    if (Date.now() >= deadline) {
+      throw new InputError(
+        `${entityRef} is not in the catalog after ${Math.round(
+          timeoutMs / 1000,
+        )}s (or you may not see it). Publish the entity before this step: Slipway takes the service's owner from it`,
+      );
+    }
+    await new Promise(resolve => setTimeout(resolve, ENTITY_POLL_MS));
+  }
 }
 
 /** A migration command as the Job runs it; undefined when blank. */

@@ -87,7 +87,6 @@ describe('DeployBackendClient', () => {
     const failure = client().registerService({
       name: 'checkout',
       entityRef: 'component:default/checkout',
-      ownerRef: 'group:default/team-payments',
       spec: {
         image: 'registry.example.com/checkout',
         port: 8080,

@@ -6,7 +6,9 @@ import {
 import { Knex } from 'knex';
 import { parseIsoTime } from '../parseIsoTime';
 import { timestampToMillis, toStoredDeployment } from '../rowMapping';
-import { DeploymentsTableRow } from '../tables';
+import { DEPLOYMENT_COLUMNS, DeploymentsTableRow } from '../tables';
+import { ReadableServices } from '../DeploymentStore';
+import { whereReadable } from './whereReadable';
 
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 200;
@@ -51,6 +53,7 @@ function decodeCursor(text: string): HistoryCursor {
 export async function listDeployments(
   knex: Knex,
   query: ListDeploymentsQuery,
+  readable?: ReadableServices,
 ): Promise<ListDeploymentsResponse> {
   const limit = query.limit ?? DEFAULT_LIMIT;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
@@ -59,7 +62,15 @@ export async function listDeployments(
     );
   }
 
-  const rows = knex<DeploymentsTableRow>('deployments');
+  const rows = knex<DeploymentsTableRow>('deployments').select<
+    DeploymentsTableRow[]
+  >([...DEPLOYMENT_COLUMNS]);
+  if (readable) {
+    whereReadable(rows, readable, {
+      ownerRef: 'owner_ref',
+      service: 'service_name',
+    });
+  }
   if (query.service) {
     rows.where('service_name', query.service);
   }

@@ -4,6 +4,7 @@ import {
   TeamMetricsResponse,
 } from '@slipway/plugin-deploy-common';
 import { Knex } from 'knex';
+import { whereReadable } from './whereReadable';
 import { TeamMetricsQuery } from '../DeploymentStore';
 import { parseIsoTime } from '../parseIsoTime';
 import { timestampToMillis } from '../rowMapping';
@@ -81,7 +82,15 @@ export async function readTeamMetrics(
     )
     .where('d.owner_ref', query.team)
     .andWhere('d.created_at', '>=', from)
-    .andWhere('d.created_at', '<', to);
+    .andWhere('d.created_at', '<', to)
+    .modify(builder => {
+      if (query.readable) {
+        whereReadable(builder, query.readable, {
+          ownerRef: 'd.owner_ref',
+          service: 'd.service_name',
+        });
+      }
+    });
 
   return {
     team: query.team,
