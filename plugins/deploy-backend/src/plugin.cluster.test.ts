@@ -419,6 +419,22 @@ describeOnCluster('the deploy engine against the local cluster', () => {
       expect((await details(server, prod.body.id)).deployment.status).toBe(
         'awaiting_approval',
       );
+      // The service changes while prod waits: the approval approves what
+      // was requested, and that is what runs.
+      const changed = await request(server)
+        .post('/api/deploy/services')
+        .set('Authorization', alice)
+        .send({
+          name,
+          entityRef: `component:default/${name}`,
+          spec: {
+            image: `registry.local/shop/${name}`,
+            port: 8080,
+            channels: { prod: { replicas: 3, env: { CHANGED: 'after' } } },
+            migration: { command: ['./never'], timeoutSeconds: 60, retries: 0 },
+          },
+        });
+      expect(changed.status).toBe(201);
       const approval = await request(server)
         .post(`/api/deploy/deployments/${prod.body.id}/approve`)
         .set('Authorization', bob);
@@ -428,6 +444,13 @@ describeOnCluster('the deploy engine against the local cluster', () => {
         status: 'succeeded',
         approvedBy: 'user:default/bob',
       });
+      expect(done.deployment.result?.migration).toBeUndefined();
+      const running = await apps().readNamespacedDeployment({
+        name,
+        namespace: 'slipway-prod',
+      });
+      expect(running.spec?.replicas).toBe(2);
+      expect(running.spec?.template.spec?.containers[0].env ?? []).toEqual([]);
 
       const team = encodeURIComponent('group:default/team-test');
       const from = encodeURIComponent(
