@@ -51,6 +51,26 @@ if [ -n "${SLIPWAY_REQUIRE_CLUSTER:-}" ] && [ "$#" -eq 0 ]; then
   browser_passed="$(sed -n 's/^ *\([0-9][0-9]*\) passed.*/\1/p' .cache/browser-tests.log | tail -n 1)"
 fi
 
+# Nothing a test printed may carry the cluster's token or the database's
+# password (the permission-matrix test scans what Slipway itself produced).
+slipway_log "scanning the test output for credentials"
+leaked=""
+userinfo="${BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING#*//}"
+userinfo="${userinfo%%@*}"
+secrets=("${userinfo#*:}")
+if [ -n "${SLIPWAY_KUBECONFIG:-}" ]; then
+  secrets+=("$(sed -n 's/^ *token: //p' "$SLIPWAY_KUBECONFIG" | head -n 1)")
+fi
+for secret in "${secrets[@]}"; do
+  if [ -n "$secret" ] && grep -qF -- "$secret" .cache/unit-tests.log .cache/browser-tests.log 2>/dev/null; then
+    leaked+=" ${secret:0:6}…"
+  fi
+done
+if [ -n "$leaked" ]; then
+  slipway_log "FAILED: the test output contains credentials:$leaked"
+  exit 1
+fi
+
 if [ -n "${started_cluster:-}" ]; then
   # Take down the cluster this run started here, not only in the trap (which
   # stays for the failure path), and check that `down` leaves nothing behind.
