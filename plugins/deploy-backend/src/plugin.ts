@@ -88,7 +88,6 @@ export const deployPlugin = createBackendPlugin({
         const clusterFor = (name: string) => clients.get(name)!;
 
         const store = await DatabaseDeploymentStore.create({ database });
-        const deployService = new DeployService(store, channels);
         const watcher = RolloutWatcher.create({
           clusters: kubeConfigs,
           logger,
@@ -144,25 +143,14 @@ export const deployPlugin = createBackendPlugin({
           deps.notifications,
           logger,
         );
-        // Live state changes reach open Deploy tabs as signals, not polling.
-        watcher.subscribe(change => {
-          deps.signals
-            .publish({
-              recipients: { type: 'broadcast' },
-              channel: serviceSignalChannel(change.serviceName),
-              message: { type: 'status-changed', channel: change.channel },
-            })
-            .catch(error =>
-              logger.warn(`Could not publish a status signal: ${error}`),
-            );
-        });
-
         const runner = new DeploymentRunner({
           store,
           channels,
           clusterFor,
           logger,
           listener: announcer,
+          watchNamespace: (cluster, namespace) =>
+            watcher.watch(cluster, namespace),
         });
         const worker = new DeploymentWorker({
           store,
@@ -176,7 +164,28 @@ export const deployPlugin = createBackendPlugin({
             'deploy.worker.pollIntervalMs',
           ),
         });
+        // Live state changes reach open Deploy tabs as signals, not polling,
+        // and wake a deployment waiting on that rollout.
+        watcher.subscribe(change => {
+          worker.wakeFor(change.serviceName, change.channel);
+          deps.signals
+            .publish({
+              recipients: { type: 'broadcast' },
+              channel: serviceSignalChannel(change.serviceName),
+              message: { type: 'status-changed', channel: change.channel },
+            })
+            .catch(error =>
+              logger.warn(`Could not publish a status signal: ${error}`),
+            );
+        });
+
         lifecycle.addStartupHook(() => worker.start());
+        const deployService = new DeployService(
+          store,
+          channels,
+          undefined,
+          () => worker.wakeForNewWork(),
+        );
 
         // Team history follows a service when its catalog owner changes.
         await deps.scheduler.scheduleTask({

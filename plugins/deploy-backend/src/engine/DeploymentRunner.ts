@@ -56,6 +56,11 @@ export class DeploymentRunner {
       listener?: DeploymentListener;
       /** Restarts a crash-looping container may have before the rollout fails. */
       crashLoopRestartThreshold?: number;
+      /**
+       * Asks for the namespace to be watched while a rollout is judged, so
+       * the worker is woken by its changes instead of waiting for a poll.
+       */
+      watchNamespace?: (cluster: string, namespace: string) => void;
     },
   ) {}
 
@@ -96,6 +101,11 @@ export class DeploymentRunner {
       client: this.options.clusterFor(channel.cluster),
     };
 
+    if (
+      ['rolling_out', 'soaking', 'rolling_back'].includes(deployment.status)
+    ) {
+      this.options.watchNamespace?.(channel.cluster, target.namespace);
+    }
     switch (deployment.status) {
       case 'requested':
         return this.start(deployment, target);

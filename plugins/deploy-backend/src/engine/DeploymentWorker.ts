@@ -3,6 +3,7 @@ import { isFinalDeploymentStatus } from '@slipway/plugin-deploy-common';
 import { DeploymentStore } from '../database/DeploymentStore';
 import { publicFailureMessage } from '../errors/errorExposure';
 import { DeploymentRunner } from './DeploymentRunner';
+import { Wakeup } from './Wakeup';
 
 /** After this many failed steps in a row (a flaky API server), give up on the claim for a while. */
 const MAX_CONSECUTIVE_ERRORS = 5;
@@ -17,6 +18,10 @@ const MAX_CONSECUTIVE_ERRORS = 5;
 export class DeploymentWorker {
   private readonly running = new Set<Promise<void>>();
   private readonly abort = new AbortController();
+  /** Cut short when this process learns of runnable work. */
+  private readonly claimWakeup = new Wakeup();
+  /** Per service and channel, cut short when its objects change. */
+  private readonly stepWakeups = new Map<string, Wakeup>();
 
   constructor(
     private readonly options: {
@@ -45,6 +50,20 @@ export class DeploymentWorker {
     await Promise.allSettled([...this.running]);
   }
 
+  /** A deployment became runnable here (requested, approved): claim it now, not at the next poll. */
+  wakeForNewWork(): void {
+    this.claimWakeup.wake();
+  }
+
+  /**
+   * A service's objects changed in a channel (the shared watch saw it): a
+   * deployment of it waiting for its rollout looks again now rather than at
+   * its next poll.
+   */
+  wakeFor(service: string, channel: string): void {
+    this.stepWakeups.get(`${service}/${channel}`)?.wake();
+  }
+
   private get leaseSeconds() {
     return this.options.leaseSeconds ?? 30;
   }
@@ -68,7 +87,10 @@ export class DeploymentWorker {
           continue;
         }
       }
-      await sleep(this.options.pollIntervalMs ?? 1000, this.abort.signal);
+      await this.claimWakeup.sleep(
+        this.options.pollIntervalMs ?? 1000,
+        this.abort.signal,
+      );
     }
   }
 
@@ -76,12 +98,16 @@ export class DeploymentWorker {
     const { store, runner, logger, workerId } = this.options;
     let errors = 0;
     let lastBeat = Date.now();
+    let wakeKey: string | undefined;
+    const wakeup = new Wakeup();
     try {
       while (!this.abort.signal.aborted) {
         const deployment = await store.getDeployment(id);
         if (!deployment || isFinalDeploymentStatus(deployment.status)) {
           return;
         }
+        wakeKey = `${deployment.service}/${deployment.channel}`;
+        this.stepWakeups.set(wakeKey, wakeup);
         let waitMs: number;
         try {
           const outcome = await runner.step(deployment, workerId);
@@ -125,25 +151,13 @@ export class DeploymentWorker {
           }
           lastBeat = Date.now();
         }
-        await sleep(waitMs, this.abort.signal);
+        await wakeup.sleep(waitMs, this.abort.signal);
       }
     } finally {
+      if (wakeKey && this.stepWakeups.get(wakeKey) === wakeup) {
+        this.stepWakeups.delete(wakeKey);
+      }
       await store.release(id, workerId).catch(() => undefined);
     }
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms <= 0 || signal.aborted) {
-    return Promise.resolve();
-  }
-  return new Promise(resolve => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done);
-  });
 }

@@ -176,6 +176,22 @@ export class RolloutWatcher {
   }
 
   /**
+   * Starts watching a service's namespace, if nothing watches it yet, so
+   * that its changes reach the listeners (the engine waits on them during a
+   * rollout). Costs nothing once the namespace is watched.
+   */
+  watch(cluster: string, namespace: string): void {
+    try {
+      const informers = this.informersFor(cluster, namespace);
+      // A failure shows in the next status; the engine polls meanwhile.
+      informers.deployments.synced().catch(() => undefined);
+      informers.pods.synced().catch(() => undefined);
+    } catch {
+      // An unknown cluster: the engine's own calls say so.
+    }
+  }
+
+  /**
    * Calls the listener whenever a watched Deployment or pod changes; watching
    * starts with the first {@link RolloutWatcher.getChannelStatus} of its
    * namespace. Returns a function that unsubscribes.

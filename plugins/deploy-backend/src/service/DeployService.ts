@@ -62,6 +62,8 @@ export class DeployService {
     private readonly store: DeploymentStore,
     private readonly channels: ReleaseChannel[],
     private readonly now: () => Date = () => new Date(),
+    /** Called when a deployment becomes runnable, so a worker can take it now. */
+    private readonly onRunnable: () => void = () => {},
   ) {}
 
   listChannels(): ReleaseChannel[] {
@@ -297,6 +299,8 @@ export class DeployService {
             : ''
         }`,
       });
+    } else {
+      this.onRunnable();
     }
     return deployment;
   }
@@ -347,6 +351,7 @@ export class DeployService {
       type: 'approved',
       message: `Approved by ${approver}`,
     });
+    this.onRunnable();
     return this.deployment(id);
   }
 
@@ -415,6 +420,7 @@ export class DeployService {
       message: `Rollback of ${channel.name} from ${current.version} to ${target.version}`,
       data: { requestedBy: caller.userEntityRef },
     });
+    this.onRunnable();
     return deployment;
   }
 
