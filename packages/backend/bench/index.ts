@@ -30,6 +30,9 @@ const figures = new Set(
   (process.env.BENCH_FIGURES ?? '1,2,3,4,5,6,7').split(',').map(Number),
 );
 
+/** The figures measured so far; printed even when a later one fails. */
+const rows: BenchRow[] = [];
+
 function required(name: string): string {
   const value = process.env[name];
   if (!value) throw new Error(`${name} is not set; run scripts/bench.sh`);
@@ -71,7 +74,6 @@ async function main() {
     ].join('\n---\n'),
   );
 
-  const rows: BenchRow[] = [];
   const portal = await BenchPortal.start({
     port: Number(process.env.BENCH_PORT ?? 7027),
     slipwayKubeconfig: required('SLIPWAY_KUBECONFIG'),
@@ -265,5 +267,6 @@ function report(rows: BenchRow[]) {
 
 main().catch(error => {
   console.error(error);
+  report(rows);
   process.exitCode = 1;
 });
