@@ -240,7 +240,7 @@ async function historyAtScale(): Promise<BenchRow[]> {
   });
 }
 
-function report(rows: BenchRow[]) {
+function report(measured: BenchRow[]) {
   const machine = `${os.cpus().length} cores (${os
     .cpus()[0]
     ?.model.trim()}), ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${
@@ -251,7 +251,7 @@ function report(rows: BenchRow[]) {
     '',
     '| # | measure | value | target | met |',
     '|---|---|---|---|---|',
-    ...rows
+    ...measured
       .sort((a, b) => a.figure - b.figure)
       .map(
         r =>
