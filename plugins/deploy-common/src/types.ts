@@ -201,6 +201,8 @@ export interface Deployment {
  * @public
  */
 export interface DeploymentResult {
+  /** When the set was applied (or restored); deadlines count from here. */
+  appliedAt?: string;
   migration?: {
     state: 'skipped' | 'succeeded' | 'failed';
     message: string;

@@ -6,26 +6,39 @@ import {
 } from './findUnrecoverablePod';
 
 /**
- * The judgement of a Deployment's rollout at one moment.
+ * The judgement of a workload's rollout (Deployment, StatefulSet, DaemonSet)
+ * at one moment.
  *
  * @public
  */
 export interface RolloutVerdict {
   state: 'progressing' | 'complete' | 'failed';
   message: string;
-  /** Why it failed: `ProgressDeadlineExceeded`, or a container's waiting reason. */
+  /**
+   * Why it failed: `ProgressDeadlineExceeded`, `RevisionChanged`, or a
+   * container's waiting reason. On a complete verdict, `RolloutNotGated` when
+   * the workload's `OnDelete` update strategy leaves no rollout to wait for.
+   */
   reason?: string;
   /** The pod that made the rollout fail early, when one did. */
   failingPod?: UnrecoverablePod;
 }
 
-/** @public */
-export interface EvaluateRolloutOptions {
+/**
+ * What every workload judgement takes besides the workload itself.
+ *
+ * @public
+ */
+export interface EvaluateWorkloadOptions {
   /** Pods of the new revision; their container states let a rollout fail early. */
   pods?: PodShape[];
+  crashLoopRestartThreshold?: number;
+}
+
+/** @public */
+export interface EvaluateRolloutOptions extends EvaluateWorkloadOptions {
   /** The `deployment.kubernetes.io/revision` the caller expects, when it knows it. */
   expectedRevision?: string;
-  crashLoopRestartThreshold?: number;
 }
 
 const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
@@ -77,7 +90,18 @@ export function evaluateRollout(
   if (!waiting) {
     return { state: 'complete', message: `${name} successfully rolled out` };
   }
+  return waitUnlessStuck(waiting, options);
+}
 
+/**
+ * A rollout that is still waiting: progressing, unless a pod of the new
+ * revision is stuck for good, which fails it early. Shared by the workload
+ * judgements so they fail alike.
+ */
+export function waitUnlessStuck(
+  waiting: string,
+  options: EvaluateWorkloadOptions,
+): RolloutVerdict {
   const stuck = findUnrecoverablePod(
     options.pods ?? [],
     options.crashLoopRestartThreshold ?? DEFAULT_CRASH_LOOP_RESTART_THRESHOLD,
@@ -113,4 +137,17 @@ function waitingMessage(deployment: DeploymentShape): string | undefined {
     return `Waiting for rollout to finish: ${available} of ${updated} updated replicas are available`;
   }
   return undefined;
+}
+
+/**
+ * The verdict for a workload whose update strategy is not `RollingUpdate`.
+ * kubectl answers "done" with an error; Slipway has nothing to wait for, so the
+ * rollout is complete but not gated, and says so.
+ */
+export function notGated(name: string, strategy: string): RolloutVerdict {
+  return {
+    state: 'complete',
+    reason: 'RolloutNotGated',
+    message: `rollout status is only available for RollingUpdate strategy type: ${name} uses ${strategy}, so its rollout is not gated`,
+  };
 }

@@ -70,3 +70,85 @@ export interface JobShape {
     conditions?: ObjectCondition[];
   };
 }
+
+/** @public */
+export interface StatefulSetShape {
+  metadata?: { name?: string; generation?: number };
+  spec?: {
+    replicas?: number;
+    updateStrategy?: {
+      /** `RollingUpdate` (the default when absent) or `OnDelete`. */
+      type?: string;
+      rollingUpdate?: { partition?: number };
+    };
+  };
+  status?: {
+    observedGeneration?: number;
+    replicas?: number;
+    readyReplicas?: number;
+    currentReplicas?: number;
+    updatedReplicas?: number;
+    currentRevision?: string;
+    updateRevision?: string;
+  };
+}
+
+/** @public */
+export interface DaemonSetShape {
+  metadata?: {
+    name?: string;
+    generation?: number;
+    annotations?: Record<string, string>;
+  };
+  spec?: {
+    updateStrategy?: {
+      /** `RollingUpdate` (the default when absent) or `OnDelete`. */
+      type?: string;
+    };
+  };
+  status?: {
+    observedGeneration?: number;
+    desiredNumberScheduled?: number;
+    currentNumberScheduled?: number;
+    updatedNumberScheduled?: number;
+    numberReady?: number;
+    numberAvailable?: number;
+  };
+}
+
+/** @public */
+export interface PersistentVolumeClaimShape {
+  metadata?: { name?: string };
+  spec?: { volumeName?: string; storageClassName?: string };
+  status?: { phase?: string };
+}
+
+/** An autoscaling/v2 HorizontalPodAutoscaler. @public */
+export interface HorizontalPodAutoscalerShape {
+  metadata?: { name?: string };
+  status?: {
+    currentReplicas?: number;
+    desiredReplicas?: number;
+    conditions?: ObjectCondition[];
+  };
+}
+
+/** @public */
+export interface PodDisruptionBudgetShape {
+  metadata?: { name?: string };
+  status?: {
+    currentHealthy?: number;
+    desiredHealthy?: number;
+    disruptionsAllowed?: number;
+    expectedPods?: number;
+    conditions?: ObjectCondition[];
+  };
+}
+
+/** @public */
+export interface IngressShape {
+  metadata?: { name?: string };
+  status?: {
+    loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] };
+  };
+}
