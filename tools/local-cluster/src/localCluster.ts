@@ -5,9 +5,12 @@ import {
   AppsV1Api,
   BatchV1Api,
   CoreV1Api,
+  CoreV1Event,
   KubeConfig,
+  V1DaemonSet,
   V1Deployment,
   V1Pod,
+  V1StatefulSet,
 } from '@kubernetes/client-node';
 
 const HOW_TO_START =
@@ -52,6 +55,30 @@ export interface Clients {
 
 export function slipwayClients(): Clients {
   const kubeConfig = loadSlipwayKubeConfig();
+  return {
+    kubeConfig,
+    core: kubeConfig.makeApiClient(CoreV1Api),
+    apps: kubeConfig.makeApiClient(AppsV1Api),
+    batch: kubeConfig.makeApiClient(BatchV1Api),
+  };
+}
+
+/**
+ * Cluster-admin clients (`SLIPWAY_ADMIN_KUBECONFIG`, exported by `cluster
+ * env`), for what Slipway itself may not do: create the Secrets a workload
+ * refers to, delete PersistentVolumeClaims, read nodes and volumes.
+ */
+export function adminClients(): Clients {
+  const path = process.env.SLIPWAY_ADMIN_KUBECONFIG;
+  if (!path || !existsSync(path)) {
+    throw new Error(
+      `SLIPWAY_ADMIN_KUBECONFIG is ${
+        path ? `${path}, which does not exist` : 'not set'
+      }: no local cluster to test against. ${HOW_TO_START}`,
+    );
+  }
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromFile(path);
   return {
     kubeConfig,
     core: kubeConfig.makeApiClient(CoreV1Api),
@@ -191,6 +218,90 @@ export function rolloutStatus(deployment: V1Deployment): {
   return { done: true, message: 'successfully rolled out' };
 }
 
+/**
+ * Whether a StatefulSet's rollout is complete, judged as `kubectl rollout
+ * status` does (same file as above), plus every replica on the update revision.
+ */
+export function statefulSetRolloutStatus(statefulSet: V1StatefulSet): {
+  done: boolean;
+  message: string;
+} {
+  const generation = statefulSet.metadata?.generation ?? 0;
+  const status = statefulSet.status ?? { replicas: 0 };
+  const wanted = statefulSet.spec?.replicas ?? 1;
+  if (!status.observedGeneration || generation > status.observedGeneration) {
+    return {
+      done: false,
+      message: 'waiting for statefulset spec update to be observed',
+    };
+  }
+  if ((status.readyReplicas ?? 0) < wanted) {
+    return {
+      done: false,
+      message: `waiting for ${
+        wanted - (status.readyReplicas ?? 0)
+      } pods to be ready`,
+    };
+  }
+  const partition =
+    statefulSet.spec?.updateStrategy?.rollingUpdate?.partition ?? 0;
+  if ((status.updatedReplicas ?? 0) < wanted - partition) {
+    return {
+      done: false,
+      message: `${status.updatedReplicas ?? 0} out of ${
+        wanted - partition
+      } new pods have been updated`,
+    };
+  }
+  return { done: true, message: 'roll out complete' };
+}
+
+/** Whether a DaemonSet's rollout is complete, as `kubectl rollout status` judges it. */
+export function daemonSetRolloutStatus(daemonSet: V1DaemonSet): {
+  done: boolean;
+  message: string;
+} {
+  const generation = daemonSet.metadata?.generation ?? 0;
+  const status = daemonSet.status;
+  if (!status || (status.observedGeneration ?? 0) < generation) {
+    return {
+      done: false,
+      message: 'waiting for daemon set spec update to be observed',
+    };
+  }
+  const desired = status.desiredNumberScheduled;
+  if ((status.updatedNumberScheduled ?? 0) < desired) {
+    return {
+      done: false,
+      message: `${
+        status.updatedNumberScheduled ?? 0
+      } out of ${desired} new pods have been updated`,
+    };
+  }
+  if ((status.numberAvailable ?? 0) < desired) {
+    return {
+      done: false,
+      message: `${
+        status.numberAvailable ?? 0
+      } of ${desired} updated pods are available`,
+    };
+  }
+  return { done: true, message: 'successfully rolled out' };
+}
+
+/** The Warning events of a pod, as the deployer sees them. */
+export async function warningEventsOf(
+  core: CoreV1Api,
+  namespace: string,
+  podName: string,
+): Promise<CoreV1Event[]> {
+  const events = await core.listNamespacedEvent({
+    namespace,
+    fieldSelector: `involvedObject.kind=Pod,involvedObject.name=${podName},type=Warning`,
+  });
+  return events.items;
+}
+
 /** A one-line summary of a Deployment's status, for timeout messages. */
 export function describeDeployment(deployment: V1Deployment | undefined) {
   if (!deployment) {
@@ -216,6 +327,7 @@ export function describePods(pods: V1Pod[]): string {
   return JSON.stringify(
     pods.map(pod => ({
       name: pod.metadata?.name,
+      node: pod.spec?.nodeName,
       phase: pod.status?.phase,
       containers: pod.status?.containerStatuses?.map(c => ({
         restarts: c.restartCount,
