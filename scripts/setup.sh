@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sourced by scripts/start.sh and scripts/test.sh. Makes Node 22 and yarn available
-# on PATH and installs the workspace's dependencies. Safe to run again: a second
-# run reuses what the first one fetched and built.
+# on PATH, installs the workspace's dependencies, and provides the tools that
+# render a service's manifests (kustomize, helm; scripts/render-tools.sh). Safe
+# to run again: a second run reuses what the first one fetched and built.
 #
 # Why Node 22 exactly: Backstage needs 22 or 24, and better-sqlite3 aborts the
 # process during garbage collection under Node 24 (see the repository README).
@@ -11,6 +12,9 @@ export SLIPWAY_ROOT
 SLIPWAY_TOOLS="$SLIPWAY_ROOT/.tools"
 
 slipway_log() { printf '\033[1m[slipway]\033[0m %s\n' "$*" >&2; }
+
+# shellcheck source=scripts/render-tools.sh
+source "$SLIPWAY_ROOT/scripts/render-tools.sh"
 
 slipway_node_major() {
   node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0
@@ -68,4 +72,5 @@ slipway_setup() {
   slipway_use_node22
   slipway_use_yarn
   slipway_install
+  slipway_render_tools
 }
