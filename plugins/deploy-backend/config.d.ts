@@ -19,6 +19,37 @@ export interface Config {
       /** How often the worker looks for deployments to run, in ms. Default 1000. */
       pollIntervalMs?: number;
     };
+    /**
+     * Services' own manifests (the slipway.dev/manifests annotation on the
+     * catalog entity): how they are rendered and what they may contain.
+     */
+    manifests?: {
+      kustomize?: {
+        /** The kustomize program (`kustomize build` is run), or kubectl (`kubectl kustomize`). Default "kustomize" on PATH. */
+        command?: string;
+      };
+      helm?: {
+        /** The helm program (`helm template` is run). Default "helm" on PATH. */
+        command?: string;
+      };
+      /** How long one render may take. Default 60. */
+      renderTimeoutSeconds?: number;
+      /** How much a renderer may print before it is stopped. Default 8. */
+      maxRenderedMegabytes?: number;
+      /**
+       * Cluster-scoped kinds a service's manifests may contain, e.g.
+       * ["ClusterRole"]. Default none: a set holds only namespaced objects.
+       */
+      allowClusterScopedKinds?: string[];
+    };
+    /**
+     * For portals without a git host: the directory the new-service template
+     * publishes into. Slipway reads `file:` manifests only from inside it;
+     * unset, it reads none.
+     */
+    localPublish?: {
+      directory?: string;
+    };
     api?: {
       /** Also validate responses against the OpenAPI spec (for development). Default false. */
       validateResponses?: boolean;

@@ -1,4 +1,6 @@
 import os from 'node:os';
+import path from 'node:path';
+import { ScmIntegrations } from '@backstage/integration';
 import { randomUUID } from 'node:crypto';
 import {
   coreServices,
@@ -14,6 +16,9 @@ import {
 import { catalogOwnerOf } from './catalog/catalogOwnerOf';
 import { syncServiceOwners } from './catalog/syncServiceOwners';
 import { DeployConfigError, readChannels } from './config/readChannels';
+import { readManifestsConfig } from './config/readManifestsConfig';
+import { SetBuilder } from './manifests/SetBuilder';
+import { ManifestReader } from './manifests/source/ManifestReader';
 import { DatabaseDeploymentStore } from './database/DatabaseDeploymentStore';
 import {
   DeploymentAnnouncer,
@@ -57,6 +62,7 @@ export const deployPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         auditor: coreServices.auditor,
         auth: coreServices.auth,
+        urlReader: coreServices.urlReader,
         scheduler: coreServices.scheduler,
         catalog: catalogServiceRef,
         signals: signalsServiceRef,
@@ -180,11 +186,31 @@ export const deployPlugin = createBackendPlugin({
         });
 
         lifecycle.addStartupHook(() => worker.start());
+        const manifests = readManifestsConfig(config);
+        const integrations = ScmIntegrations.fromConfig(config);
+        const localDirectory = config.getOptionalString(
+          'deploy.localPublish.directory',
+        );
+        const sets = new SetBuilder({
+          entityOf: async entityRef =>
+            deps.catalog.getEntityByRef(entityRef, {
+              credentials: await deps.auth.getOwnServiceCredentials(),
+            }),
+          reader: new ManifestReader({
+            urlReader: deps.urlReader,
+            localDirectory: localDirectory && path.resolve(localDirectory),
+          }),
+          sources: store,
+          tools: manifests,
+          resolveUrl: (url, base) => integrations.resolveUrl({ url, base }),
+          allowedClusterScopedKinds: manifests.allowedClusterScopedKinds,
+        });
         const deployService = new DeployService(
           store,
           channels,
           undefined,
           () => worker.wakeForNewWork(),
+          sets,
         );
 
         // Team history follows a service when its catalog owner changes.

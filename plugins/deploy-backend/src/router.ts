@@ -35,6 +35,7 @@ import {
 import { spec } from './schema/openapi';
 import { Caller, DeployService } from './service/DeployService';
 import { hideLiteralEnv } from './service/hideLiteralEnv';
+import { hideSetEnv } from './manifests/hideSetEnv';
 
 /** What the routes need; plugin.ts wires the real ones, tests may swap them. */
 export interface RouterOptions {
@@ -444,6 +445,30 @@ export async function createRouter(
       store.listEvidence(deployment.id),
     ]);
     res.json({ deployment, events, evidence });
+  });
+
+  /** The exact objects a deployment applies, with where they came from. */
+  router.get('/deployments/:id/set', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const deployment = await deployService.deployment(req.params.id);
+    const service = await readableService(credentials, deployment.service);
+    const set = await store.getDeploymentSet(deployment.id);
+    if (!set) {
+      throw new NotFoundError(
+        `deployment ${deployment.id} was recorded before Slipway kept rendered sets`,
+      );
+    }
+    const [mayUpdate] = await authorizer.allowsService(
+      credentials,
+      serviceUpdatePermission,
+      [service],
+    );
+    res.json({
+      deploymentId: deployment.id,
+      hash: set.hash,
+      source: set.source,
+      objects: mayUpdate ? set.objects : hideSetEnv(set.objects),
+    });
   });
 
   /** Approve and cancel act on one deployment, authorised on its service in its channel. */

@@ -19,9 +19,16 @@ import {
   ReadableServices,
   ServiceRegistration,
   StoredDeployment,
+  StoredSet,
   TeamMetricsQuery,
 } from './DeploymentStore';
 import { newDeploymentId } from './deploymentIds';
+import { decodeSet, encodeSet } from '../manifests/renderedSet';
+import {
+  ManifestSnapshot,
+  decodeSnapshotFiles,
+  encodeSnapshotFiles,
+} from '../manifests/source/ManifestSnapshot';
 import { applyDatabaseMigrations } from './migrations';
 import { parseIsoTime } from './parseIsoTime';
 import { claimNextDeployment } from './operations/claimNextDeployment';
@@ -37,7 +44,9 @@ import {
 import {
   DeploymentEventsTableRow,
   DeploymentEvidenceTableRow,
+  DeploymentSetsTableRow,
   DeploymentsTableRow,
+  ManifestSourcesTableRow,
   ServicesTableRow,
 } from './tables';
 
@@ -203,7 +212,7 @@ export class DatabaseDeploymentStore implements DeploymentStore {
     }
     const createdAt = new Date();
     const row: DeploymentsTableRow = {
-      id: newDeploymentId(createdAt),
+      id: input.id ?? newDeploymentId(createdAt),
       service_name: service.name,
       owner_ref: service.ownerRef,
       channel: input.channel,
@@ -229,7 +238,18 @@ export class DatabaseDeploymentStore implements DeploymentStore {
     // the holder finish between our insert and the look-up, try once more.
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.knex<DeploymentsTableRow>('deployments').insert(row);
+        await this.knex.transaction(async tx => {
+          await tx<DeploymentsTableRow>('deployments').insert(row);
+          if (input.set) {
+            const { data, hash } = encodeSet(input.set);
+            await tx<DeploymentSetsTableRow>('deployment_sets').insert({
+              deployment_id: row.id,
+              data,
+              hash,
+              source_kind: input.set.source.kind,
+            });
+          }
+        });
         return toStoredDeployment(row);
       } catch (error) {
         if (!isUniqueViolation(error)) {
@@ -422,6 +442,40 @@ export class DatabaseDeploymentStore implements DeploymentStore {
       .where('id', id)
       .first();
     return row?.spec ? JSON.parse(row.spec) : undefined;
+  }
+
+  async getDeploymentSet(id: string): Promise<StoredSet | undefined> {
+    const row = await this.knex<DeploymentSetsTableRow>('deployment_sets')
+      .where('deployment_id', id)
+      .first();
+    return row ? { ...decodeSet(row.data), hash: row.hash } : undefined;
+  }
+
+  async saveManifestSource(source: ManifestSnapshot): Promise<void> {
+    await this.knex<ManifestSourcesTableRow>('manifest_sources')
+      .insert({
+        hash: source.hash,
+        url: source.url,
+        commit: source.commit ?? null,
+        files: encodeSnapshotFiles(source.files),
+        created_at: new Date(),
+      })
+      .onConflict('hash')
+      .ignore();
+  }
+
+  async getManifestSource(hash: string): Promise<ManifestSnapshot | undefined> {
+    const row = await this.knex<ManifestSourcesTableRow>('manifest_sources')
+      .where('hash', hash)
+      .first();
+    return row
+      ? {
+          hash: row.hash,
+          url: row.url,
+          commit: row.commit ?? undefined,
+          files: decodeSnapshotFiles(row.files),
+        }
+      : undefined;
   }
 
   async teamMetrics(query: TeamMetricsQuery): Promise<TeamMetricsResponse> {

@@ -12,6 +12,8 @@ import {
 } from '@slipway/plugin-deploy-common';
 import { PermissionCriteria } from '@backstage/plugin-permission-common';
 import { DeployServiceQuery } from '../permissions/resources';
+import { RenderedSet } from '../manifests/renderedSet';
+import { ManifestSnapshot } from '../manifests/source/ManifestSnapshot';
 
 /**
  * The services a caller may read, as a permission condition in query form;
@@ -31,12 +33,19 @@ export interface ServiceRegistration {
  * A deployment as the store keeps it: the public shape plus where the worker
  * is within the current status, so a restarted backend resumes there.
  */
+/** A deployment's rendered set as stored. */
+export interface StoredSet extends RenderedSet {
+  hash: string;
+}
+
 export interface StoredDeployment extends Deployment {
   step?: string;
 }
 
 /** What it takes to request a deployment. */
 export interface CreateDeploymentInput {
+  /** The id, when the caller needed it before (to render the set); a new one otherwise. */
+  id?: string;
   service: string;
   channel: string;
   version: string;
@@ -45,6 +54,8 @@ export interface CreateDeploymentInput {
    * the service don't change it; the service's current spec when omitted.
    */
   spec?: ServiceSpec;
+  /** The exact objects the deployment will apply, stored with it. */
+  set?: RenderedSet;
   requestedBy: string;
   /** The version running in the channel now, when known at request time. */
   previousVersion?: string;
@@ -134,6 +145,17 @@ export interface DeploymentStore {
    * recorded before specs were pinned (the service's current spec applies).
    */
   getDeploymentSpec(id: string): Promise<ServiceSpec | undefined>;
+
+  /**
+   * The set a deployment applies, and its hash; undefined for a deployment
+   * recorded before sets were stored.
+   */
+  getDeploymentSet(id: string): Promise<StoredSet | undefined>;
+
+  /** Keeps a manifest directory as read; the same content is kept once. */
+  saveManifestSource(source: ManifestSnapshot): Promise<void>;
+
+  getManifestSource(hash: string): Promise<ManifestSnapshot | undefined>;
 
   /** The deployment of this service in this channel that is not final yet. */
   getActiveDeployment(

@@ -43,6 +43,23 @@ export interface DeploymentsTableRow {
   finished_at: DbTimestamp | null;
 }
 
+export interface DeploymentSetsTableRow {
+  deployment_id: string;
+  /** gzip of the canonical JSON of the RenderedSet. */
+  data: Buffer;
+  hash: string;
+  source_kind: string;
+}
+
+export interface ManifestSourcesTableRow {
+  hash: string;
+  url: string;
+  commit: string | null;
+  /** gzip of the JSON list of files. */
+  files: Buffer;
+  created_at: DbTimestamp;
+}
+
 export interface DeploymentEventsTableRow {
   /** bigint: PostgreSQL returns it as a string. */
   id: number | string;

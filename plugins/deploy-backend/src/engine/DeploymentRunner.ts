@@ -1,13 +1,13 @@
+import type { V1Job, V1Pod } from '@kubernetes/client-node';
+import { NotFoundError } from '@backstage/errors';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   Deployment,
   DeploymentResult,
   DeploymentStatus,
   ReleaseChannel,
-  RolloutVerdict,
   Service,
   evaluateJob,
-  evaluateRollout,
 } from '@slipway/plugin-deploy-common';
 import {
   DeploymentStore,
@@ -16,24 +16,34 @@ import {
 } from '../database/DeploymentStore';
 import { ClusterClient } from '../kubernetes/ClusterClient';
 import { captureEvidence } from '../kubernetes/captureEvidence';
+import { ClusterError } from '../kubernetes/kubernetesErrors';
 import {
   VERSION_ANNOTATION,
-  appPodSelector,
-  formatLabelSelector,
-  renderMigrationJob,
-  renderServiceObjects,
   resolveNamespace,
 } from '../kubernetes/renderServiceObjects';
+import { SetBuilder } from '../manifests/SetBuilder';
+import { isMigrationJob, phaseOf } from '../manifests/kinds';
+import {
+  RenderedSet,
+  SetObject,
+  describeObject,
+} from '../manifests/renderedSet';
+import { SET_LABELS } from '../manifests/stampSet';
+import { SetVerdict, judgeSet } from './judgeSet';
+import { releaseStuckStatefulSetPods } from './releaseStuckPods';
+import { pruneObjects, withoutMigrations } from './pruneObjects';
 
 /** What the worker does after a step: come back later, or stop. */
 export type StepOutcome = { next: 'wait'; ms: number } | { next: 'done' };
 
 /** Step names stored in `deployments.step`, so a resumed run skips work already done. */
 const APPLIED = 'applied';
-
-const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
+const CHECKED = 'checked';
 
 const POLL_MS = 1000;
+
+/** Answers of the API server that no retry changes: the set itself is wrong, or may not be applied. */
+const PERMANENT_STATUS_CODES = new Set([400, 403, 404, 409, 422]);
 
 /** Tells open pages and the owning team that a deployment changed. */
 export interface DeploymentListener {
@@ -42,9 +52,9 @@ export interface DeploymentListener {
 
 /**
  * Advances one deployment by one step of its life (DESIGN.md, "A deployment's
- * life"). Every step is idempotent and every status change a conditional
- * update, so a step repeated after a crash, or raced by a second replica,
- * changes nothing twice.
+ * life"), working on the deployment's rendered set only. Every step is
+ * idempotent and every status change a conditional update, so a step
+ * repeated after a crash, or raced by a second replica, changes nothing twice.
  */
 export class DeploymentRunner {
   constructor(
@@ -90,15 +100,18 @@ export class DeploymentRunner {
     // The spec pinned when the deployment was requested (and approved), not
     // whatever the service says now.
     const spec = (await store.getDeploymentSpec(deployment.id)) ?? service.spec;
+    const namespace = resolveNamespace(channel.namespacePattern, {
+      service: service.name,
+      channel: channel.name,
+    });
+    const pinned = { ...service, spec };
     const target: Target = {
       workerId,
-      service: { ...service, spec },
+      service: pinned,
       channel,
-      namespace: resolveNamespace(channel.namespacePattern, {
-        service: service.name,
-        channel: channel.name,
-      }),
+      namespace,
       client: this.options.clusterFor(channel.cluster),
+      set: await this.setOf(deployment, pinned, channel, namespace),
     };
 
     if (
@@ -123,14 +136,103 @@ export class DeploymentRunner {
     }
   }
 
+  /** The set stored with the deployment; generated from its spec for one recorded before sets were. */
+  private async setOf(
+    deployment: StoredDeployment,
+    service: Service,
+    channel: ReleaseChannel,
+    namespace: string,
+  ): Promise<RenderedSet> {
+    const stored = await this.options.store.getDeploymentSet(deployment.id);
+    if (stored) {
+      return stored;
+    }
+    return new SetBuilder().build({
+      service,
+      channel,
+      namespace,
+      version: deployment.version,
+      deploymentId: deployment.id,
+    });
+  }
+
+  /**
+   * Before anything is applied: no object of the set may belong to another
+   * service, and the API server must accept every object (a server-side dry
+   * run surfaces schema, admission and permission errors, per object).
+   */
+  private async check(t: Target): Promise<string | undefined> {
+    for (const object of t.set.objects) {
+      let live;
+      try {
+        live = await t.client.getObject({
+          apiVersion: object.apiVersion!,
+          kind: object.kind!,
+          namespace: object.metadata?.namespace,
+          name: object.metadata!.name!,
+        });
+      } catch (error) {
+        const problem = permanentRefusal(error);
+        if (problem) {
+          return `Slipway could not read ${describeObject(object)}: ${problem}`;
+        }
+        throw error;
+      }
+      const owner = live?.metadata?.labels?.[SET_LABELS.service];
+      const ownerChannel = live?.metadata?.labels?.[SET_LABELS.channel];
+      if (
+        live &&
+        owner &&
+        (owner !== t.service.name ||
+          (ownerChannel && ownerChannel !== t.channel.name))
+      ) {
+        return `${describeObject(object)} in ${
+          t.namespace
+        } belongs to service ${owner}${
+          ownerChannel ? ` (channel ${ownerChannel})` : ''
+        }; rename the object in ${t.service.name}'s manifests`;
+      }
+    }
+    for (const object of t.set.objects) {
+      try {
+        await t.client.applyObjects([object], undefined, { dryRun: true });
+      } catch (error) {
+        const problem = permanentRefusal(error);
+        if (problem) {
+          return `The cluster refused ${describeObject(
+            object,
+          )} in a dry run: ${problem}`;
+        }
+        throw error;
+      }
+    }
+    return undefined;
+  }
+
   private async start(
     deployment: StoredDeployment,
     t: Target,
   ): Promise<StepOutcome> {
-    const running = await t.client.getDeployment(t.namespace, t.service.name);
+    if (deployment.step !== CHECKED) {
+      const problem = await this.check(t);
+      if (problem) {
+        await this.finish(deployment, t.workerId, 'failed', {
+          message: `${problem}. Nothing was applied.`,
+          from: ['requested'],
+        });
+        return { next: 'done' };
+      }
+    }
+    const last = await this.options.store.lastSucceeded(
+      t.service.name,
+      t.channel.name,
+    );
+    const running = last
+      ? undefined
+      : await t.client.getDeployment(t.namespace, t.service.name);
     const previousVersion =
-      running?.metadata?.annotations?.[VERSION_ANNOTATION];
-    const to: DeploymentStatus = t.service.spec.migration
+      last?.version ?? running?.metadata?.annotations?.[VERSION_ANNOTATION];
+    const to: DeploymentStatus = t.set.objects.some(isMigrationJob)
       ? 'migrating'
       : 'rolling_out';
     await this.move(
@@ -144,9 +246,11 @@ export class DeploymentRunner {
       },
       {
         type: 'started',
-        message: previousVersion
-          ? `Deploying ${deployment.version} to ${t.channel.name}, replacing ${previousVersion}`
-          : `Deploying ${deployment.version} to ${t.channel.name}, its first version there`,
+        message: `${
+          previousVersion
+            ? `Deploying ${deployment.version} to ${t.channel.name}, replacing ${previousVersion}`
+            : `Deploying ${deployment.version} to ${t.channel.name}, its first version there`
+        } (${describeSource(t.set)}, ${t.set.objects.length} objects)`,
       },
     );
     return { next: 'wait', ms: 0 };
@@ -157,26 +261,17 @@ export class DeploymentRunner {
     t: Target,
   ): Promise<StepOutcome> {
     const { store } = this.options;
-    const job = renderMigrationJob(
-      t.service,
-      t.channel,
-      t.namespace,
-      deployment.version,
-      deployment.id,
-    );
-    const jobName = job.metadata!.name!;
+    const jobs = t.set.objects.filter(isMigrationJob);
+    const jobNames = jobs.map(j => j.metadata!.name!);
     if (deployment.step !== APPLIED) {
-      // The Service and ServiceAccount may be created now; the Deployment is
-      // not touched until the migration has succeeded.
-      const objects = renderServiceObjects(
-        t.service,
-        t.channel,
-        t.namespace,
-        deployment.previousVersion ?? deployment.version,
-        deployment.id,
-      ).filter(o => o.kind !== 'Deployment');
-      await t.client.applyObjects(objects);
-      await t.client.createJob(job);
+      // Config and accounts may be applied now; the workloads are not
+      // touched until the migration has succeeded.
+      await t.client.applyObjects(
+        t.set.objects.filter(o => phaseOf(o) === 'config'),
+      );
+      for (const job of jobs) {
+        await t.client.createJob(job as V1Job);
+      }
       await store.transition(deployment.id, {
         from: ['migrating'],
         to: 'migrating',
@@ -185,95 +280,112 @@ export class DeploymentRunner {
       });
       await store.appendEvent(deployment.id, {
         type: 'migration-started',
-        message: `Running migration Job ${jobName} with ${t.service.spec.image}:${deployment.version}`,
-        data: { job: jobName },
+        message: `Running migration Job ${jobNames.join(', ')} with ${
+          t.service.spec.image
+        }:${deployment.version}`,
+        data: { job: jobNames[0], jobs: jobNames },
       });
     }
-    const current = await t.client.getJob(t.namespace, jobName);
-    if (!current) {
-      // Deleted by someone else: create it again on the next step.
-      await store.transition(deployment.id, {
-        from: ['migrating'],
-        to: 'migrating',
-        workerId: t.workerId,
-      });
-      return { next: 'wait', ms: POLL_MS };
-    }
-    const pods = await t.client.listPods(t.namespace, `job-name=${jobName}`);
-    const verdict = evaluateJob(current, pods);
-    if (verdict.state === 'running') {
-      return { next: 'wait', ms: POLL_MS };
-    }
-    const logs = await this.jobLogs(
-      t,
-      pods.map(p => p.metadata?.name ?? ''),
-    );
-    if (verdict.state === 'succeeded') {
-      await this.move(
-        deployment,
-        t.workerId,
-        ['migrating'],
-        'rolling_out',
-        {
+    for (const job of jobs) {
+      const jobName = job.metadata!.name!;
+      const current = await t.client.getJob(t.namespace, jobName);
+      if (!current) {
+        // Deleted by someone else: create it again on the next step.
+        await store.transition(deployment.id, {
+          from: ['migrating'],
+          to: 'migrating',
+          workerId: t.workerId,
+        });
+        return { next: 'wait', ms: POLL_MS };
+      }
+      const pods = await t.client.listPods(t.namespace, `job-name=${jobName}`);
+      const verdict = evaluateJob(current, pods);
+      if (verdict.state === 'running') {
+        return { next: 'wait', ms: POLL_MS };
+      }
+      if (verdict.state === 'failed') {
+        const logs = await this.jobLogs(t, job, pods);
+        const evidence = await captureEvidence(t.client, {
+          kind: 'migration',
+          namespace: t.namespace,
+          labelSelector: `job-name=${jobName}`,
+          objectNames: [jobName],
+        });
+        await store.addEvidence(deployment.id, evidence);
+        await this.finish(deployment, t.workerId, 'failed', {
+          message: `Migration failed: ${verdict.message}. The running version was not changed.`,
           result: {
-            ...deployment.result,
             migration: {
-              state: 'succeeded',
+              state: 'failed',
               message: verdict.message,
               job: jobName,
             },
           },
-        },
-        {
-          type: 'migration-succeeded',
-          message: verdict.message,
           data: { job: jobName, logs },
-        },
-      );
-      return { next: 'wait', ms: 0 };
+          from: ['migrating'],
+        });
+        return { next: 'done' };
+      }
     }
-    const evidence = await captureEvidence(t.client, {
-      kind: 'migration',
-      namespace: t.namespace,
-      labelSelector: `job-name=${jobName}`,
-      objectNames: [jobName],
-    });
-    await store.addEvidence(deployment.id, evidence);
-    await this.finish(deployment, t.workerId, 'failed', {
-      message: `Migration failed: ${verdict.message}. The running version was not changed.`,
-      result: {
-        migration: { state: 'failed', message: verdict.message, job: jobName },
+    const last = jobs[jobs.length - 1];
+    const lastPods = await t.client.listPods(
+      t.namespace,
+      `job-name=${last.metadata!.name}`,
+    );
+    const logs = await this.jobLogs(t, last, lastPods);
+    const message =
+      jobs.length === 1
+        ? `${jobNames[0]} completed`
+        : `${jobs.length} migration Jobs completed`;
+    await this.move(
+      deployment,
+      t.workerId,
+      ['migrating'],
+      'rolling_out',
+      {
+        result: {
+          ...deployment.result,
+          migration: { state: 'succeeded', message, job: jobNames[0] },
+        },
       },
-      data: { job: jobName, logs },
-      from: ['migrating'],
-    });
-    return { next: 'done' };
+      {
+        type: 'migration-succeeded',
+        message,
+        data: { job: jobNames[0], jobs: jobNames, logs },
+      },
+    );
+    return { next: 'wait', ms: 0 };
   }
 
   private async rollOut(
     deployment: StoredDeployment,
     t: Target,
   ): Promise<StepOutcome> {
+    let appliedAt = deployment.result?.appliedAt;
     if (deployment.step !== APPLIED) {
-      await this.applyVersion(t, deployment.version, deployment.id);
+      await t.client.applyObjects(withoutMigrations(t.set.objects));
+      appliedAt = new Date().toISOString();
       await this.options.store.transition(deployment.id, {
         from: ['rolling_out'],
         to: 'rolling_out',
         step: APPLIED,
         workerId: t.workerId,
+        result: { ...deployment.result, appliedAt },
       });
       await this.options.store.appendEvent(deployment.id, {
         type: 'rollout-started',
         message: `Rolling out ${t.service.spec.image}:${deployment.version}`,
       });
     }
-    const verdict = await this.judge(t);
+    const verdict = await this.judge(t, appliedAt);
     if (verdict.state === 'progressing') {
       return { next: 'wait', ms: POLL_MS };
     }
     if (verdict.state === 'complete') {
+      await this.pruneAfter(deployment, t, t.set);
       const result = {
         ...deployment.result,
+        appliedAt,
         rollout: {
           state: 'complete' as const,
           message: verdict.message,
@@ -331,48 +443,85 @@ export class DeploymentRunner {
     return { next: 'done' };
   }
 
+  /**
+   * Re-applies the set of the channel's last succeeded deployment, exactly
+   * as stored: no re-render, no migration.
+   */
   private async rollBack(
     deployment: StoredDeployment,
     t: Target,
   ): Promise<StepOutcome> {
     const previous = deployment.previousVersion!;
+    const last = await this.options.store.lastSucceeded(
+      t.service.name,
+      t.channel.name,
+    );
+    const restored: Target = last
+      ? {
+          ...t,
+          set: await this.setOf(
+            last,
+            {
+              ...t.service,
+              spec:
+                (await this.options.store.getDeploymentSpec(last.id)) ??
+                t.service.spec,
+            },
+            t.channel,
+            t.namespace,
+          ),
+        }
+      : t;
+    let appliedAt = deployment.result?.appliedAt;
     if (deployment.step !== APPLIED) {
-      // Restore the previous version as it last succeeded here, with its spec.
-      const last = await this.options.store.lastSucceeded(
-        t.service.name,
-        t.channel.name,
-      );
-      const previousSpec =
-        last?.version === previous
-          ? await this.options.store.getDeploymentSpec(last.id)
-          : undefined;
-      await this.applyVersion(
-        previousSpec
-          ? { ...t, service: { ...t.service, spec: previousSpec } }
-          : t,
-        previous,
-        deployment.id,
-      );
+      if (!last) {
+        await this.finish(deployment, t.workerId, 'failed', {
+          message: `Nothing to roll back to: no deployment of ${t.service.name} has succeeded in ${t.channel.name}`,
+          from: ['rolling_back'],
+        });
+        return { next: 'done' };
+      }
+      await t.client.applyObjects(withoutMigrations(restored.set.objects));
+      appliedAt = new Date().toISOString();
       await this.options.store.transition(deployment.id, {
         from: ['rolling_back'],
         to: 'rolling_back',
         step: APPLIED,
         workerId: t.workerId,
+        result: { ...deployment.result, appliedAt },
       });
       await this.options.store.appendEvent(deployment.id, {
         type: 'rollback-started',
-        message: `Restoring ${previous}`,
+        message: `Restoring ${last.version}, the set of deployment ${last.id} as it was applied`,
       });
     }
-    const verdict = await this.judge(t);
+    const released = await releaseStuckStatefulSetPods(
+      t.client,
+      restored.set.objects,
+    );
+    if (released.length > 0) {
+      await this.options.store.appendEvent(deployment.id, {
+        type: 'pods-released',
+        message: `Deleted pods stuck on the failed template so their StatefulSet can restore them: ${released.join(
+          ', ',
+        )}`,
+      });
+    }
+    const verdict = await this.judge(restored, appliedAt);
     if (verdict.state === 'progressing') {
       return { next: 'wait', ms: POLL_MS };
     }
     const ok = verdict.state === 'complete';
+    if (ok) {
+      // What the failed set added and the restored one lacks goes too.
+      await this.pruneAfter(deployment, restored, t.set);
+    }
     await this.finish(deployment, t.workerId, ok ? 'rolled_back' : 'failed', {
       message: ok
-        ? `Rolled back to ${previous}, which is healthy again`
-        : `Rolling back to ${previous} failed too: ${verdict.message}`,
+        ? `Rolled back to ${last?.version ?? previous}, which is healthy again`
+        : `Rolling back to ${last?.version ?? previous} failed too: ${
+            verdict.message
+          }`,
       result: {
         ...deployment.result,
         rollback: {
@@ -385,25 +534,85 @@ export class DeploymentRunner {
     return { next: 'done' };
   }
 
+  /**
+   * Deletes what left the set once the new one is healthy: objects of the
+   * channel's last succeeded set, and of failed sets applied since (left in
+   * place, or rolled back), that the set now running lacks.
+   */
+  private async pruneAfter(
+    deployment: StoredDeployment,
+    t: Target,
+    also?: RenderedSet,
+  ) {
+    const { store } = this.options;
+    const recent = await store.listDeployments({
+      service: t.service.name,
+      channel: t.channel.name,
+      limit: 20,
+    });
+    const sets: RenderedSet[] = also && also !== t.set ? [also] : [];
+    for (const earlier of recent.items) {
+      if (earlier.id === deployment.id) {
+        continue;
+      }
+      if (['failed', 'rolled_back', 'succeeded'].includes(earlier.status)) {
+        const set = await store.getDeploymentSet(earlier.id);
+        if (set) {
+          sets.push(set);
+        }
+      }
+      if (earlier.status === 'succeeded') {
+        break;
+      }
+    }
+    const candidates = sets.flatMap(set => set.objects);
+    if (candidates.length === 0) {
+      return;
+    }
+    const outcome = await pruneObjects(t.client, {
+      previous: candidates,
+      current: t.set.objects,
+      service: t.service.name,
+      channel: t.channel.name,
+    });
+    if (outcome.deleted.length > 0 || outcome.kept.length > 0) {
+      await store.appendEvent(deployment.id, {
+        type: 'pruned',
+        message: [
+          outcome.deleted.length
+            ? `Removed what left the set: ${outcome.deleted.join(', ')}`
+            : '',
+          outcome.kept.length
+            ? `Left in place: ${outcome.kept.join('; ')}`
+            : '',
+        ]
+          .filter(Boolean)
+          .join('. '),
+        data: { deleted: outcome.deleted, kept: outcome.kept },
+      });
+    }
+  }
+
   /** A failed rollout: keep the evidence, then roll back if the channel says so. */
   private async fail(
     deployment: StoredDeployment,
     t: Target,
-    verdict: { message: string; reason?: string; podTemplateHash?: string },
+    verdict: SetVerdict,
     from: DeploymentStatus[],
   ): Promise<StepOutcome> {
     const { store } = this.options;
     const { message, reason } = verdict;
-    const evidence = await captureEvidence(t.client, {
-      kind: 'rollout',
-      namespace: t.namespace,
-      labelSelector: formatLabelSelector(
-        appPodSelector(t.service.name, t.channel.name),
-      ),
-      podTemplateHash: verdict.podTemplateHash,
-      objectNames: [t.service.name],
-    });
-    await store.addEvidence(deployment.id, evidence);
+    const failed = verdict.failed;
+    if (failed?.podSelector) {
+      const evidence = await captureEvidence(t.client, {
+        kind: 'rollout',
+        namespace: t.namespace,
+        labelSelector: failed.podSelector,
+        podTemplateHash: failed.podTemplateHash,
+        objectNames: [failed.name],
+      });
+      await store.addEvidence(deployment.id, evidence);
+    }
     const result: DeploymentResult = {
       ...deployment.result,
       rollout: { state: 'failed', message, reason },
@@ -432,62 +641,36 @@ export class DeploymentRunner {
     return { next: 'done' };
   }
 
-  private async applyVersion(t: Target, version: string, deploymentId: string) {
-    await t.client.applyObjects(
-      renderServiceObjects(
-        t.service,
-        t.channel,
-        t.namespace,
-        version,
-        deploymentId,
-      ),
-    );
-  }
-
-  /** Judges the Deployment from its status and the pods of its newest revision. */
-  private async judge(
-    t: Target,
-  ): Promise<RolloutVerdict & { podTemplateHash?: string }> {
-    const current = await t.client.getDeployment(t.namespace, t.service.name);
-    if (!current) {
-      return {
-        state: 'failed',
-        message: `Deployment ${t.service.name} is missing from ${t.namespace}`,
-        reason: 'Missing',
-      };
-    }
-    const selector = formatLabelSelector(
-      appPodSelector(t.service.name, t.channel.name),
-    );
-    const revision = current.metadata?.annotations?.[REVISION_ANNOTATION];
-    const replicaSets = await t.client.listReplicaSets(t.namespace, selector);
-    const newest = replicaSets.find(
-      rs =>
-        revision !== undefined &&
-        rs.metadata?.annotations?.[REVISION_ANNOTATION] === revision,
-    );
-    const podTemplateHash = newest?.metadata?.labels?.['pod-template-hash'];
-    const pods = podTemplateHash
-      ? await t.client.listPods(
-          t.namespace,
-          `${selector},pod-template-hash=${podTemplateHash}`,
-        )
-      : [];
-    const verdict = evaluateRollout(current, {
-      pods,
+  /** Judges the set's workloads as they are now. */
+  private judge(t: Target, appliedAt?: string): Promise<SetVerdict> {
+    return judgeSet(t.client, t.set.objects, {
       crashLoopRestartThreshold: this.options.crashLoopRestartThreshold,
+      deadline: appliedAt
+        ? {
+            since: appliedAt,
+            seconds: t.channel.policy.progressDeadlineSeconds,
+          }
+        : undefined,
     });
-    return { ...verdict, podTemplateHash };
   }
 
-  private async jobLogs(t: Target, pods: string[]): Promise<string> {
+  private async jobLogs(
+    t: Target,
+    job: SetObject,
+    pods: V1Pod[],
+  ): Promise<string> {
+    const container: string =
+      job.spec?.template?.spec?.containers?.[0]?.name ?? 'migrate';
     const parts = await Promise.all(
-      pods.filter(Boolean).map(async pod => {
-        const text = await t.client
-          .readPodLog(t.namespace, pod, 'migrate', { tailLines: 200 })
-          .catch(e => `(logs unavailable: ${e.message})`);
-        return `--- ${pod}\n${text}`;
-      }),
+      pods
+        .map(p => p.metadata?.name ?? '')
+        .filter(Boolean)
+        .map(async pod => {
+          const text = await t.client
+            .readPodLog(t.namespace, pod, container, { tailLines: 200 })
+            .catch(e => `(logs unavailable: ${e.message})`);
+          return `--- ${pod}\n${text}`;
+        }),
     );
     return parts.join('\n');
   }
@@ -554,4 +737,39 @@ interface Target {
   channel: ReleaseChannel;
   namespace: string;
   client: ClusterClient;
+  /** The objects this deployment applies. */
+  set: RenderedSet;
+}
+
+/** Why the API server refused an object for good, or undefined when a retry may help. */
+function permanentRefusal(error: unknown): string | undefined {
+  if (error instanceof NotFoundError) {
+    return `${error.message} (does the channel's namespace exist?)`;
+  }
+  if (
+    error instanceof ClusterError &&
+    error.statusCode !== undefined &&
+    PERMANENT_STATUS_CODES.has(error.statusCode)
+  ) {
+    return error.message;
+  }
+  const message = (error as Error)?.message ?? '';
+  const unknownKind = /Unrecogni[sz]ed API version and kind/i.test(message);
+  if (unknownKind || (error as Error)?.cause) {
+    const inner = (error as { cause?: Error }).cause?.message ?? '';
+    if (unknownKind || /Unrecogni[sz]ed API version and kind/i.test(inner)) {
+      return 'the cluster does not serve this apiVersion and kind; install its CustomResourceDefinition or fix the apiVersion';
+    }
+  }
+  return undefined;
+}
+
+function describeSource(set: RenderedSet): string {
+  const { source } = set;
+  if (source.kind === 'generated') {
+    return 'generated from the spec';
+  }
+  return `${source.kind} manifests${
+    source.commit ? ` at ${source.commit.slice(0, 12)}` : ''
+  }${source.tool ? `, rendered by ${source.tool}` : ''}`;
 }

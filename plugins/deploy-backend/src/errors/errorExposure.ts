@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { RenderToolMissingError } from '../manifests/render/RenderToolMissingError';
 import { ClusterError } from '../kubernetes/kubernetesErrors';
 
 /** Errors whose message is written for the caller: what is wrong and what to do. */
@@ -36,7 +37,11 @@ export function publicFailureMessage(
   logger: LoggerService,
   context: string,
 ): string {
-  if (error instanceof ClusterError || isCallerError(error)) {
+  if (
+    error instanceof ClusterError ||
+    error instanceof RenderToolMissingError ||
+    isCallerError(error)
+  ) {
     if (error instanceof ClusterError) {
       logger.debug(`${context}: ${error.detail}`);
     }

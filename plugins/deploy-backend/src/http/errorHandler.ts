@@ -3,6 +3,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import express from 'express';
 import { isCallerError } from '../errors/errorExposure';
 import { ClusterError } from '../kubernetes/kubernetesErrors';
+import { RenderToolMissingError } from '../manifests/render/RenderToolMissingError';
 
 /**
  * Answers errors that are not the caller's without internal detail: a
@@ -21,6 +22,17 @@ export function createErrorHandler(
     }
     const errorId = randomUUID();
     const route = `${req.method} ${req.baseUrl}${req.path}`;
+    if (error instanceof RenderToolMissingError) {
+      // The platform's to fix; the message names the tool and the key, nothing more.
+      logger.error(`${route} failed: ${error.message}`, { errorId });
+      res.status(503).json({
+        error: {
+          name: error.name,
+          message: `${error.message} (error id ${errorId})`,
+        },
+      });
+      return;
+    }
     if (error instanceof ClusterError) {
       logger.error(`${route} failed: ${error.message}`, {
         errorId,

@@ -7,6 +7,14 @@ import type {
   V1ReplicaSet,
 } from '@kubernetes/client-node';
 
+/** Names one object in a cluster. */
+export interface ObjectRef {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+
 /** Options for reading a container's log. */
 export interface PodLogOptions {
   /** The log of the container's previous run, the one that crashed. */
@@ -30,7 +38,14 @@ export interface ClusterClient {
   applyObjects<T extends KubernetesObject>(
     objects: T[],
     fieldManager?: string,
+    options?: { dryRun?: boolean },
   ): Promise<T[]>;
+  /** Any object, by apiVersion, kind, namespace and name; undefined when it does not exist. */
+  getObject(
+    ref: ObjectRef,
+  ): Promise<(KubernetesObject & Record<string, any>) | undefined>;
+  /** Deletes an object in the background (its dependents after it); a missing one is no error. */
+  deleteObject(ref: ObjectRef): Promise<void>;
   getDeployment(
     namespace: string,
     name: string,

@@ -14,7 +14,7 @@ import {
   setHeaderOptions,
 } from '@kubernetes/client-node';
 import { InputError } from '@backstage/errors';
-import { ClusterClient, PodLogOptions } from './ClusterClient';
+import { ClusterClient, ObjectRef, PodLogOptions } from './ClusterClient';
 import {
   KubernetesCall,
   describeKubernetesError,
@@ -30,7 +30,7 @@ import {
 } from './renderServiceObjects';
 
 /** RBAC's name for an object's resource, for error messages. */
-function resourceOf(object: KubernetesObject): string {
+function resourceOf(object: { apiVersion?: string; kind?: string }): string {
   const group = object.apiVersion?.includes('/')
     ? `.${object.apiVersion.split('/')[0]}`
     : '';
@@ -67,6 +67,7 @@ export class KubernetesClusterClient implements ClusterClient {
   async applyObjects<T extends KubernetesObject>(
     objects: T[],
     fieldManager = 'slipway',
+    options: { dryRun?: boolean } = {},
   ): Promise<T[]> {
     const applied: T[] = [];
     // In order: a Deployment may name the ServiceAccount applied before it.
@@ -83,7 +84,7 @@ export class KubernetesClusterClient implements ClusterClient {
             this.objects.patch(
               object,
               undefined,
-              undefined,
+              options.dryRun ? 'All' : undefined,
               fieldManager,
               true,
               PatchStrategy.ServerSideApply,
@@ -92,6 +93,49 @@ export class KubernetesClusterClient implements ClusterClient {
       );
     }
     return applied;
+  }
+
+  getObject(
+    ref: ObjectRef,
+  ): Promise<(KubernetesObject & Record<string, any>) | undefined> {
+    return this.read(
+      {
+        verb: 'get',
+        resource: resourceOf(ref),
+        namespace: ref.namespace ?? '',
+        name: ref.name,
+      },
+      () =>
+        this.objects.read({
+          apiVersion: ref.apiVersion,
+          kind: ref.kind,
+          metadata: { name: ref.name, namespace: ref.namespace },
+        }),
+    );
+  }
+
+  async deleteObject(ref: ObjectRef): Promise<void> {
+    await this.read(
+      {
+        verb: 'delete',
+        resource: resourceOf(ref),
+        namespace: ref.namespace ?? '',
+        name: ref.name,
+      },
+      () =>
+        this.objects.delete(
+          {
+            apiVersion: ref.apiVersion,
+            kind: ref.kind,
+            metadata: { name: ref.name, namespace: ref.namespace },
+          },
+          undefined,
+          undefined,
+          undefined,
+          undefined,
+          'Background',
+        ),
+    );
   }
 
   getDeployment(

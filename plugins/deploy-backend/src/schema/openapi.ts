@@ -613,6 +613,39 @@ export const spec = {
         },
       },
     },
+    '/deployments/{id}/set': {
+      get: {
+        operationId: 'getDeploymentSet',
+        parameters: [idParam],
+        responses: {
+          '200': json({
+            type: 'object',
+            required: ['deploymentId', 'hash', 'source', 'objects'],
+            properties: {
+              deploymentId: { type: 'string' },
+              hash: { type: 'string' },
+              source: {
+                type: 'object',
+                required: ['kind'],
+                properties: {
+                  kind: {
+                    type: 'string',
+                    enum: ['generated', 'plain', 'kustomize', 'helm'],
+                  },
+                  url: { type: 'string' },
+                  commit: { type: 'string' },
+                  snapshot: { type: 'string' },
+                  tool: { type: 'string' },
+                  restoredFrom: { type: 'string' },
+                },
+              },
+              objects: { type: 'array', items: { type: 'object' } },
+            },
+          }),
+          ...errors,
+        },
+      },
+    },
     '/deployments/{id}/approve': {
       post: {
         operationId: 'approveDeployment',

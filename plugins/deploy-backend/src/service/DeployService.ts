@@ -19,7 +19,10 @@ import {
   DeploymentStore,
   ServiceRegistration,
 } from '../database/DeploymentStore';
+import { newDeploymentId } from '../database/deploymentIds';
+import { withoutMigrations } from '../engine/pruneObjects';
 import { ClusterError } from '../kubernetes/kubernetesErrors';
+import { SetBuilder } from '../manifests/SetBuilder';
 import { ClusterClient } from '../kubernetes/ClusterClient';
 import {
   renderServiceObjects,
@@ -64,6 +67,8 @@ export class DeployService {
     private readonly now: () => Date = () => new Date(),
     /** Called when a deployment becomes runnable, so a worker can take it now. */
     private readonly onRunnable: () => void = () => {},
+    /** Renders what a deployment applies; the generated spec only, by default. */
+    private readonly sets: SetBuilder = new SetBuilder(),
   ) {}
 
   listChannels(): ReleaseChannel[] {
@@ -271,7 +276,37 @@ export class DeployService {
       );
     }
 
+    // The set is rendered now, so a bad manifest is the caller's 400 and an
+    // approval approves exactly these objects. A promotion renders the files
+    // of the deployment it promotes, not whatever the branch holds today.
+    const id = newDeploymentId(this.now());
+    const promoted =
+      previousChannel &&
+      (
+        await this.store.listDeployments({
+          service: service.name,
+          channel: previousChannel.name,
+          status: 'succeeded',
+          limit: 200,
+        })
+      ).items.find(d => d.version === version);
+    const promotedSet = promoted
+      ? await this.store.getDeploymentSet(promoted.id)
+      : undefined;
+    const set = await this.sets.build({
+      service,
+      channel,
+      namespace: resolveNamespace(channel.namespacePattern, {
+        service: service.name,
+        channel: channel.name,
+      }),
+      version,
+      deploymentId: id,
+      snapshot: promotedSet?.source.snapshot,
+    });
     const deployment = await this.store.createDeployment({
+      id,
+      set,
       service: service.name,
       channel: channel.name,
       version,
@@ -397,27 +432,62 @@ export class DeployService {
       status: 'succeeded',
       limit: 50,
     });
+    // After a failure left in place, the channel runs the failed set: go
+    // back to the last that succeeded. Otherwise, to the one before it.
+    const [latest] = (
+      await this.store.listDeployments({
+        service: service.name,
+        channel: channel.name,
+        limit: 1,
+      })
+    ).items;
     const [current, ...older] = history.items;
-    const target = older.find(d => d.version !== current?.version);
+    const leftInPlace =
+      latest && latest.status === 'failed' && latest.id !== current?.id;
+    const target = leftInPlace
+      ? current
+      : older.find(d => d.version !== current?.version);
     if (!target) {
       throw new ConflictError(
         `${service.name} has no earlier successful version in ${channel.name} to roll back to`,
       );
     }
+    const from = leftInPlace ? latest.version : current.version;
     // A rollback goes back to a version the channel already ran, so it skips
     // the promotion rule and the approval: it is the way out of an incident.
+    // It re-applies the set that ran then, exactly, without its migration.
+    const spec =
+      (await this.store.getDeploymentSpec(target.id)) ?? service.spec;
+    const id = newDeploymentId(this.now());
+    const targetSet =
+      (await this.store.getDeploymentSet(target.id)) ??
+      (await this.sets.build({
+        service: { ...service, spec },
+        channel,
+        namespace: resolveNamespace(channel.namespacePattern, {
+          service: service.name,
+          channel: channel.name,
+        }),
+        version: target.version,
+        deploymentId: target.id,
+      }));
     const deployment = await this.store.createDeployment({
+      id,
+      set: {
+        objects: withoutMigrations(targetSet.objects),
+        source: { ...targetSet.source, restoredFrom: target.id },
+      },
       service: service.name,
       channel: channel.name,
       version: target.version,
       // The version as it ran then, with the spec it ran with.
-      spec: (await this.store.getDeploymentSpec(target.id)) ?? service.spec,
+      spec,
       requestedBy: caller.userEntityRef,
-      overrideReason: `rollback from ${current.version}`,
+      overrideReason: `rollback from ${from}`,
     });
     await this.store.appendEvent(deployment.id, {
       type: 'requested',
-      message: `Rollback of ${channel.name} from ${current.version} to ${target.version}`,
+      message: `Rollback of ${channel.name} from ${from} to ${target.version}`,
       data: { requestedBy: caller.userEntityRef },
     });
     this.onRunnable();

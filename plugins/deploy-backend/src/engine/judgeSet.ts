@@ -1,0 +1,215 @@
+import type { V1Pod } from '@kubernetes/client-node';
+import {
+  RolloutVerdict,
+  evaluateDaemonSet,
+  evaluateJob,
+  evaluatePersistentVolumeClaim,
+  evaluateRollout,
+  evaluateStatefulSet,
+  newPodsOf,
+} from '@slipway/plugin-deploy-common';
+import { ClusterClient } from '../kubernetes/ClusterClient';
+import { selectorQuery } from '../kubernetes/labelSelectors';
+import { isMigrationJob } from '../manifests/kinds';
+import { SetObject, describeObject } from '../manifests/renderedSet';
+
+const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
+
+/** The judgement of one object of the set that gates the rollout. */
+export interface ObjectVerdict extends RolloutVerdict {
+  kind: string;
+  name: string;
+  /** Selects the object's pods, for crash evidence. */
+  podSelector?: string;
+  /** A Deployment's newest ReplicaSet, whose pods are the new revision. */
+  podTemplateHash?: string;
+}
+
+/** The judgement of a whole set: failed if one object failed, complete when all are. */
+export interface SetVerdict extends RolloutVerdict {
+  objects: ObjectVerdict[];
+  /** The object that failed it, when one did. */
+  failed?: ObjectVerdict;
+}
+
+/** Kinds whose state gates a rollout; everything else is done once applied. */
+const GATING_KINDS = new Set([
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'Job',
+  'PersistentVolumeClaim',
+]);
+
+export function isGating(object: SetObject): boolean {
+  return GATING_KINDS.has(object.kind ?? '') && !isMigrationJob(object);
+}
+
+async function judgeObject(
+  client: ClusterClient,
+  object: SetObject,
+  crashLoopRestartThreshold?: number,
+): Promise<ObjectVerdict> {
+  const kind = object.kind!;
+  const name = object.metadata!.name!;
+  const namespace = object.metadata!.namespace!;
+  const base = { kind, name };
+  const live = await client.getObject({
+    apiVersion: object.apiVersion!,
+    kind,
+    namespace,
+    name,
+  });
+  if (!live) {
+    return {
+      ...base,
+      state: 'failed',
+      reason: 'Missing',
+      message: `${describeObject(object)} is missing from ${namespace}`,
+    };
+  }
+  const podSelector = selectorQuery(live.spec?.selector);
+  const options = { crashLoopRestartThreshold };
+  switch (kind) {
+    case 'Deployment': {
+      const revision = live.metadata?.annotations?.[REVISION_ANNOTATION];
+      const replicaSets = podSelector
+        ? await client.listReplicaSets(namespace, podSelector)
+        : [];
+      const newest = replicaSets.find(
+        rs =>
+          revision !== undefined &&
+          rs.metadata?.annotations?.[REVISION_ANNOTATION] === revision &&
+          rs.metadata?.ownerReferences?.some(o => o.uid === live.metadata?.uid),
+      );
+      const podTemplateHash = newest?.metadata?.labels?.['pod-template-hash'];
+      const pods =
+        podTemplateHash && podSelector
+          ? await client.listPods(
+              namespace,
+              `${podSelector},pod-template-hash=${podTemplateHash}`,
+            )
+          : [];
+      return {
+        ...base,
+        podSelector,
+        podTemplateHash,
+        ...evaluateRollout(live, { ...options, pods }),
+      };
+    }
+    case 'StatefulSet':
+    case 'DaemonSet': {
+      const all: V1Pod[] = podSelector
+        ? await client.listPods(namespace, podSelector)
+        : [];
+      const verdict =
+        kind === 'StatefulSet'
+          ? evaluateStatefulSet(live, {
+              ...options,
+              pods: newPodsOf('StatefulSet', live, all),
+            })
+          : evaluateDaemonSet(live, {
+              ...options,
+              pods: newPodsOf('DaemonSet', live, all),
+            });
+      return { ...base, podSelector, ...verdict };
+    }
+    case 'Job': {
+      const jobPods = await client.listPods(namespace, `job-name=${name}`);
+      const verdict = evaluateJob(live, jobPods);
+      return {
+        ...base,
+        podSelector: `job-name=${name}`,
+        state:
+          ({ running: 'progressing', succeeded: 'complete' } as const)[
+            verdict.state as 'running' | 'succeeded'
+          ] ?? 'failed',
+        message: `Job ${name}: ${verdict.message}`,
+      };
+    }
+    case 'PersistentVolumeClaim': {
+      const verdict = evaluatePersistentVolumeClaim(live);
+      return {
+        ...base,
+        ...verdict,
+        message: `PersistentVolumeClaim ${name}: ${verdict.message}`,
+      };
+    }
+    default:
+      return { ...base, state: 'complete', message: `${kind} ${name} applied` };
+  }
+}
+
+/**
+ * Judges every gating object of a set as it is in the cluster now: each
+ * workload by `kubectl rollout status`'s rules for its kind (pods of its new
+ * revision can fail it early), Jobs by their conditions, claims by being
+ * bound. Kinds without a progress deadline of their own (StatefulSets,
+ * DaemonSets, Jobs, claims) fail when `deadline` has passed and they are
+ * still progressing.
+ */
+export async function judgeSet(
+  client: ClusterClient,
+  objects: SetObject[],
+  options: {
+    crashLoopRestartThreshold?: number;
+    /** When the set was applied and how long it may take. */
+    deadline?: { since: string; seconds: number };
+    now?: Date;
+  } = {},
+): Promise<SetVerdict> {
+  const verdicts = await Promise.all(
+    objects
+      .filter(isGating)
+      .map(object =>
+        judgeObject(client, object, options.crashLoopRestartThreshold),
+      ),
+  );
+  const { deadline } = options;
+  const overdue =
+    deadline &&
+    (options.now ?? new Date()).getTime() - Date.parse(deadline.since) >
+      deadline.seconds * 1000;
+  const judged = verdicts.map(v =>
+    overdue && v.state === 'progressing' && v.kind !== 'Deployment'
+      ? {
+          ...v,
+          state: 'failed' as const,
+          reason: 'ProgressDeadlineExceeded',
+          message: `${v.kind} ${v.name} did not finish within the ${deadline.seconds}s progress deadline: ${v.message}`,
+        }
+      : v,
+  );
+  const failed = judged.find(v => v.state === 'failed');
+  if (failed) {
+    return {
+      state: 'failed',
+      reason: failed.reason,
+      failingPod: failed.failingPod,
+      message: failed.message,
+      objects: judged,
+      failed,
+    };
+  }
+  const waiting = judged.filter(v => v.state === 'progressing');
+  if (waiting.length > 0) {
+    return {
+      state: 'progressing',
+      message:
+        judged.length > 1
+          ? `${judged.length - waiting.length} of ${judged.length} ready; ${
+              waiting[0].kind
+            } ${waiting[0].name}: ${waiting[0].message}`
+          : waiting[0].message,
+      objects: judged,
+    };
+  }
+  return {
+    state: 'complete',
+    message:
+      judged.length === 1
+        ? judged[0].message
+        : `All ${judged.length} workloads and claims are ready`,
+    objects: judged,
+  };
+}
