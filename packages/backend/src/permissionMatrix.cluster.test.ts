@@ -26,6 +26,7 @@ import {
   coreServices,
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import knexFactory, { Knex } from 'knex';
 import {
   CapturedLogLine,
@@ -386,6 +387,27 @@ describeOnCluster(
       ids: ['SQLITE_3', 'POSTGRES_15'],
     });
     const catalogPath = writeCatalog();
+
+    // The Secret the service's env refers to exists, created outside Slipway
+    // (by the cluster's admin); without it its pods could not start.
+    beforeAll(async () => {
+      const admin = new KubeConfig();
+      admin.loadFromFile(process.env.SLIPWAY_ADMIN_KUBECONFIG!);
+      await admin
+        .makeApiClient(CoreV1Api)
+        .createNamespacedSecret({
+          namespace: 'slipway-dev',
+          body: {
+            metadata: { name: 'db' },
+            stringData: { password: 'kept-by-the-cluster' },
+          },
+        })
+        .catch(error => {
+          if (error?.code !== 409) {
+            throw error;
+          }
+        });
+    });
 
     async function start(databaseId: TestDatabaseId) {
       const proxy = await startCountingKubernetesProxy(kubeconfigPath!);
@@ -838,8 +860,11 @@ describeOnCluster(
               method: 'GET',
               path: `/deployments/${locked.body.id}`,
             });
+            // Refused by the cluster's RBAC: a permanent failure, before
+            // anything is applied, not an endless retry.
             return d.body.events.some(
-              (e: { type: string }) => e.type === 'retrying',
+              (e: { type: string; message: string }) =>
+                e.type === 'failed' && /may not get/.test(e.message),
             );
           },
         );
