@@ -378,6 +378,20 @@ spec:
         version: '1.0.1',
       });
       expect(second.deployment.status).toBe('succeeded');
+      const changed = await request(server)
+        .get(`/api/deploy/deployments/${second.deployment.id}/diff`)
+        .set('Authorization', alice);
+      expect(changed.status).toBe(200);
+      expect(changed.body.base.deploymentId).toBe(first.deployment.id);
+      expect(
+        changed.body.changes.map(
+          (c: { change: string; kind: string }) => `${c.change} ${c.kind}`,
+        ),
+      ).toEqual([
+        'removed ConfigMap',
+        'removed PersistentVolumeClaim',
+        'changed Deployment',
+      ]);
       const pruned = second.events.find(e => e.type === 'pruned');
       expect(pruned?.data).toEqual({
         deleted: [`ConfigMap ${name}-extra`],
@@ -439,6 +453,21 @@ patches:
         env: '        - {name: ADDED_LATER, value: "1"}',
       });
       await writeFiles(path.join(root, name, 'deploy'), files);
+      // Before the promotion is confirmed: what it will change in staging.
+      const preview = await request(server)
+        .get(`/api/deploy/services/${name}/diff?channel=staging`)
+        .set('Authorization', alice);
+      expect(preview.status).toBe(200);
+      expect(preview.body.base).toBeUndefined();
+      expect(preview.body.head).toEqual({
+        channel: 'staging',
+        version: '2.0.0',
+      });
+      expect(preview.body.changes).toEqual([
+        expect.objectContaining({ kind: 'Deployment', name, change: 'added' }),
+      ]);
+      expect(preview.body.changes[0].diff).toMatch(/\+\s+value: staging/);
+      expect(preview.body.changes[0].diff).not.toContain('ADDED_LATER');
       const staging = await deployAndFinish(server, {
         service: name,
         channel: 'staging',
@@ -450,6 +479,19 @@ patches:
         o => o.kind === 'Deployment',
       );
       expect(stagingDeployment.spec.replicas).toBe(1);
+      // What dev runs that staging does not.
+      const compared = await request(server)
+        .get(`/api/deploy/services/${name}/compare?base=staging&head=dev`)
+        .set('Authorization', alice);
+      expect(compared.status).toBe(200);
+      expect(compared.body.base.deploymentId).toBe(staging.deployment.id);
+      expect(compared.body.head.deploymentId).toBe(dev.deployment.id);
+      expect(compared.body.changes).toHaveLength(1);
+      expect(compared.body.changes[0].diff).toContain(
+        '-  replicas: 1\n+  replicas: 2',
+      );
+      expect(compared.body.changes[0].diff).toMatch(/-\s+value: staging/);
+      expect(compared.body.changes[0].diff).toMatch(/\+\s+value: dev/);
       expect(stagingDeployment.spec.template.spec.containers[0].env).toEqual([
         expect.objectContaining({ name: 'DATABASE_PASSWORD' }),
         { name: 'LEVEL', value: 'staging' },
@@ -572,6 +614,33 @@ ${podTemplate(`${name}-agent`)}`,
       expect(first.deployment.result?.rollout?.message).toBe(
         'All 2 workloads and claims are ready',
       );
+      // The Deploy tab sees each workload with its pods.
+      const status = await waitFor(
+        'both workloads in the live status',
+        async () => {
+          const response = await request(server)
+            .get(`/api/deploy/services/${name}/status`)
+            .set('Authorization', alice);
+          const dev = response.body.channels.find(
+            (c: { channel: string }) => c.channel === 'dev',
+          );
+          return dev?.health === 'Healthy' && dev;
+        },
+      );
+      expect(
+        status.workloads.map((w: any) => [
+          w.kind,
+          w.name,
+          w.health,
+          w.ready,
+          w.desired,
+          w.pods.length,
+        ]),
+      ).toEqual([
+        ['DaemonSet', `${name}-agent`, 'Healthy', 3, 3, 3],
+        ['StatefulSet', name, 'Healthy', 2, 2, 2],
+      ]);
+      expect(status.pods).toHaveLength(5);
 
       const stalled = await deployAndFinish(server, {
         service: name,

@@ -36,6 +36,8 @@ import { spec } from './schema/openapi';
 import { Caller, DeployService } from './service/DeployService';
 import { hideLiteralEnv } from './service/hideLiteralEnv';
 import { hideSetEnv } from './manifests/hideSetEnv';
+import { SetObject } from './manifests/renderedSet';
+import { workloadsOf } from './manifests/kinds';
 
 /** What the routes need; plugin.ts wires the real ones, tests may swap them. */
 export interface RouterOptions {
@@ -303,6 +305,7 @@ export async function createRouter(
             namespace,
             service.name,
             channel.name,
+            await workloadsRunning(service.name, channel.name),
           );
         }),
     );
@@ -327,6 +330,7 @@ export async function createRouter(
         namespace,
         service.name,
         channel.name,
+        await workloadsRunning(service.name, channel.name),
       );
       if (!status.pods.some(p => p.name === req.params.pod)) {
         throw new NotFoundError(
@@ -447,6 +451,61 @@ export async function createRouter(
     res.json({ deployment, events, evidence });
   });
 
+  /** The workloads of the set a channel runs, for its live status. */
+  async function workloadsRunning(service: string, channel: string) {
+    const running = await deployService.runningSet(service, channel);
+    return running && workloadsOf(running.set.objects);
+  }
+
+  /** How a caller sees a set's objects: literal env values only if they may update the service. */
+  async function setView(credentials: BackstageCredentials, service: Service) {
+    const [mayUpdate] = await authorizer.allowsService(
+      credentials,
+      serviceUpdatePermission,
+      [service],
+    );
+    return (objects: SetObject[]) =>
+      mayUpdate ? objects : hideSetEnv(objects);
+  }
+
+  router.get('/services/:service/diff', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const service = await readableService(credentials, req.params.service);
+    res.json(
+      await deployService.previewDiff(
+        service.name,
+        String(req.query.channel),
+        typeof req.query.version === 'string' ? req.query.version : undefined,
+        await setView(credentials, service),
+      ),
+    );
+  });
+
+  router.get('/services/:service/compare', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const service = await readableService(credentials, req.params.service);
+    res.json(
+      await deployService.compareChannels(
+        service.name,
+        String(req.query.base),
+        String(req.query.head),
+        await setView(credentials, service),
+      ),
+    );
+  });
+
+  router.get('/deployments/:id/diff', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const deployment = await deployService.deployment(req.params.id);
+    const service = await readableService(credentials, deployment.service);
+    res.json(
+      await deployService.deploymentDiff(
+        deployment.id,
+        await setView(credentials, service),
+      ),
+    );
+  });
+
   /** The exact objects a deployment applies, with where they came from. */
   router.get('/deployments/:id/set', async (req, res) => {
     const credentials = await credentialsOf(req);
@@ -458,16 +517,12 @@ export async function createRouter(
         `deployment ${deployment.id} was recorded before Slipway kept rendered sets`,
       );
     }
-    const [mayUpdate] = await authorizer.allowsService(
-      credentials,
-      serviceUpdatePermission,
-      [service],
-    );
+    const view = await setView(credentials, service);
     res.json({
       deploymentId: deployment.id,
       hash: set.hash,
       source: set.source,
-      objects: mayUpdate ? set.objects : hideSetEnv(set.objects),
+      objects: view(set.objects),
     });
   });
 

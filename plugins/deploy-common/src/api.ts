@@ -136,3 +136,51 @@ export interface PodLogsResponse {
   previous: boolean;
   text: string;
 }
+
+/**
+ * One side of a diff: what a channel runs, or would run.
+ *
+ * @public
+ */
+export interface SetDiffSide {
+  channel: string;
+  version?: string;
+  /** The deployment whose set this is; absent for a set not deployed yet. */
+  deploymentId?: string;
+}
+
+/**
+ * How one object differs between two sets.
+ *
+ * @public
+ */
+export interface ObjectChange {
+  kind: string;
+  name: string;
+  change: 'added' | 'removed' | 'changed';
+  /**
+   * The change as unified-diff lines of YAML ("-" base, "+" head, " "
+   * context, "@@" between hunks); status, managed fields and Slipway's own
+   * labels are left out.
+   */
+  diff: string;
+}
+
+/**
+ * What changes between two rendered sets: `GET
+ * /services/{service}/diff` (a deploy or promotion before it is confirmed),
+ * `GET /services/{service}/compare` (two channels) and `GET
+ * /deployments/{id}/diff` (a deployment and the set before it).
+ *
+ * @public
+ */
+export interface SetDiff {
+  /** Absent when the channel runs nothing Slipway applied yet. */
+  base?: SetDiffSide;
+  head: SetDiffSide;
+  changes: ObjectChange[];
+  /** How many objects are the same on both sides. */
+  unchanged: number;
+  /** The head runs migration Jobs before its rollout (never part of the diff: each deployment runs its own). */
+  migrations: string[];
+}

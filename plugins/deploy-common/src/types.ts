@@ -264,6 +264,22 @@ export interface PodState {
 }
 
 /**
+ * One workload of a service's set in a channel, with its pods (live).
+ *
+ * @public
+ */
+export interface WorkloadStatus {
+  kind: string;
+  name: string;
+  health: RolloutHealth;
+  /** Pods ready, of those the workload wants (a DaemonSet: of those it has). */
+  ready: number;
+  desired: number;
+  message: string;
+  pods: PodState[];
+}
+
+/**
  * Live rollout state of a service in a channel (not stored).
  *
  * @public
@@ -287,6 +303,11 @@ export interface ChannelStatus {
   }>;
   message: string;
   pods: PodState[];
+  /**
+   * Each workload of the set the channel runs (Deployments, StatefulSets,
+   * DaemonSets), when Slipway knows the set.
+   */
+  workloads?: WorkloadStatus[];
   /** Set when the cluster could not be read; the other fields are then empty. */
   error?: string;
 }

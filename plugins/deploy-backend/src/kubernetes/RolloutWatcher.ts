@@ -12,11 +12,15 @@ import {
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   ChannelStatus,
+  DEFAULT_CRASH_LOOP_RESTART_THRESHOLD,
+  WorkloadStatus,
   evaluateHealth,
   evaluateRollout,
+  findUnrecoverablePod,
 } from '@slipway/plugin-deploy-common';
 import { describeKubernetesError } from './kubernetesErrors';
-import { toPodState } from './podStates';
+import { isPodReady, toPodState } from './podStates';
+import { SET_LABELS } from '../manifests/stampSet';
 import {
   APP_CONTAINER,
   LABELS,
@@ -150,9 +154,12 @@ export class RolloutWatcher {
     namespace: string,
     serviceName: string,
     channel: string,
+    /** The workloads of the set the channel runs, when Slipway knows it. */
+    workloads?: WorkloadRef[],
   ): Promise<ChannelStatus> {
     let deployment: V1Deployment | undefined;
     let pods: V1Pod[];
+    let servicePods: V1Pod[];
     try {
       const informers = this.informersFor(cluster, namespace);
       const [deployments, allPods] = await Promise.all([
@@ -161,18 +168,62 @@ export class RolloutWatcher {
       ]);
       deployment = deployments.get(serviceName, namespace);
       const selector = Object.entries(appPodSelector(serviceName, channel));
-      pods = allPods
-        .list(namespace)
-        .filter(pod =>
-          selector.every(([k, v]) => pod.metadata?.labels?.[k] === v),
-        );
+      const inNamespace = allPods.list(namespace);
+      pods = inNamespace.filter(pod =>
+        selector.every(([k, v]) => pod.metadata?.labels?.[k] === v),
+      );
+      // Pods of every workload of a service's own manifests carry these.
+      servicePods = inNamespace.filter(
+        pod =>
+          pod.metadata?.labels?.[SET_LABELS.service] === serviceName &&
+          pod.metadata?.labels?.[SET_LABELS.channel] === channel,
+      );
     } catch (error) {
       return unreadableStatus(channel, error);
     }
     if (deployment?.metadata?.labels?.[LABELS.channel] !== channel) {
       deployment = undefined;
     }
-    return channelStatus(channel, namespace, serviceName, deployment, pods);
+    const status = channelStatus(
+      channel,
+      namespace,
+      serviceName,
+      deployment,
+      pods,
+    );
+    if (!workloads || workloads.length === 0) {
+      return status;
+    }
+    const perWorkload = workloads.map(w => workloadStatus(w, servicePods));
+    const own = new Set(pods.map(p => p.metadata?.name));
+    const allServicePods = [
+      ...status.pods,
+      ...servicePods.filter(p => !own.has(p.metadata?.name)).map(toPodState),
+    ].sort((a, b) => a.name.localeCompare(b.name));
+    if (deployment) {
+      return { ...status, pods: allServicePods, workloads: perWorkload };
+    }
+    // No Deployment named after the service: its own workloads say how it is.
+    const rank = ['Healthy', 'Progressing', 'Missing', 'Degraded'];
+    const worst = perWorkload.reduce((a, b) =>
+      rank.indexOf(b.health) > rank.indexOf(a.health) ? b : a,
+    );
+    return {
+      ...status,
+      health: worst.health,
+      message:
+        worst.health === 'Healthy'
+          ? `All ${perWorkload.length} workloads are ready`
+          : `${worst.kind} ${worst.name}: ${worst.message}`,
+      replicas: {
+        desired: sum(perWorkload.map(w => w.desired)),
+        updated: sum(perWorkload.map(w => w.ready)),
+        ready: sum(perWorkload.map(w => w.ready)),
+        available: sum(perWorkload.map(w => w.ready)),
+      },
+      pods: allServicePods,
+      workloads: perWorkload,
+    };
   }
 
   /**
@@ -290,6 +341,54 @@ function desiredVersionOf(deployment: V1Deployment): string | undefined {
     template?.metadata?.annotations?.[VERSION_ANNOTATION] ??
     versionOfImage(app?.image ?? '')
   );
+}
+
+/** A workload of a channel's set, as the status needs it. */
+export interface WorkloadRef {
+  kind: string;
+  name: string;
+  /** The workload's `spec.selector.matchLabels`. */
+  matchLabels: Record<string, string>;
+  /** Replicas it wants; undefined for a DaemonSet (one per node). */
+  replicas?: number;
+  /** The version the channel's set gave it. */
+  version?: string;
+}
+
+function sum(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}
+
+/** A workload's pods and readiness, from the shared pod cache. */
+function workloadStatus(workload: WorkloadRef, pods: V1Pod[]): WorkloadStatus {
+  const own = pods.filter(pod =>
+    Object.entries(workload.matchLabels).every(
+      ([k, v]) => pod.metadata?.labels?.[k] === v,
+    ),
+  );
+  const ready = own.filter(isPodReady).length;
+  const desired = workload.replicas ?? own.length;
+  const stuck = findUnrecoverablePod(own, DEFAULT_CRASH_LOOP_RESTART_THRESHOLD);
+  let health: WorkloadStatus['health'] = 'Progressing';
+  let message = `${ready} of ${desired} pods ready`;
+  if (stuck) {
+    health = 'Degraded';
+    message = `${stuck.reason} in pod ${stuck.pod}: ${stuck.message}`;
+  } else if (desired > 0 && own.length === 0) {
+    health = 'Missing';
+    message = 'no pods';
+  } else if (ready >= desired && own.length === ready) {
+    health = 'Healthy';
+  }
+  return {
+    kind: workload.kind,
+    name: workload.name,
+    health,
+    ready,
+    desired,
+    message,
+    pods: own.map(toPodState).sort((a, b) => a.name.localeCompare(b.name)),
+  };
 }
 
 function channelStatus(

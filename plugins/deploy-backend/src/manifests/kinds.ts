@@ -122,3 +122,26 @@ export function inApplyOrder<T extends KubernetesObject>(objects: T[]): T[] {
     )
     .map(({ object }) => object);
 }
+
+/** The long-running workloads of a set, as the live status follows them. */
+export function workloadsOf(objects: KubernetesObject[]): Array<{
+  kind: string;
+  name: string;
+  matchLabels: Record<string, string>;
+  replicas?: number;
+}> {
+  return objects
+    .filter(o =>
+      ['Deployment', 'StatefulSet', 'DaemonSet'].includes(o.kind ?? ''),
+    )
+    .map(o => {
+      const spec = (o as { spec?: Record<string, any> }).spec;
+      return {
+        kind: o.kind!,
+        name: o.metadata!.name!,
+        matchLabels: spec?.selector?.matchLabels ?? {},
+        replicas:
+          o.kind === 'DaemonSet' ? undefined : (spec?.replicas as number) ?? 1,
+      };
+    });
+}

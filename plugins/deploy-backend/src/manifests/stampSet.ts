@@ -90,7 +90,12 @@ export function stampSet(
     if (podSpecOf(object) && template && object.kind !== 'Pod') {
       template.metadata = {
         ...template.metadata,
-        labels: { ...template.metadata?.labels, ...ownership },
+        // managed-by too: the shared watch caches only Slipway's pods.
+        labels: {
+          ...template.metadata?.labels,
+          ...ownership,
+          [SET_LABELS.managedBy]: 'slipway',
+        },
       };
     }
     if (isMigrationJob(object)) {

@@ -120,6 +120,41 @@ export const spec = {
   servers: [{ url: '/' }],
   components: {
     schemas: {
+      SetDiffSide: {
+        type: 'object',
+        required: ['channel'],
+        properties: {
+          channel: { type: 'string' },
+          version: { type: 'string' },
+          deploymentId: { type: 'string' },
+        },
+      },
+      SetDiff: {
+        type: 'object',
+        required: ['head', 'changes', 'unchanged', 'migrations'],
+        properties: {
+          base: ref('SetDiffSide'),
+          head: ref('SetDiffSide'),
+          changes: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['kind', 'name', 'change', 'diff'],
+              properties: {
+                kind: { type: 'string' },
+                name: { type: 'string' },
+                change: {
+                  type: 'string',
+                  enum: ['added', 'removed', 'changed'],
+                },
+                diff: { type: 'string' },
+              },
+            },
+          },
+          unchanged: { type: 'integer' },
+          migrations: { type: 'array', items: { type: 'string' } },
+        },
+      },
       ServiceSpec: {
         type: 'object',
         additionalProperties: false,
@@ -288,6 +323,33 @@ export const spec = {
           conditions: { type: 'array', items: { type: 'object' } },
           message: { type: 'string' },
           pods: { type: 'array', items: { type: 'object' } },
+          workloads: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: [
+                'kind',
+                'name',
+                'health',
+                'ready',
+                'desired',
+                'message',
+                'pods',
+              ],
+              properties: {
+                kind: { type: 'string' },
+                name: { type: 'string' },
+                health: {
+                  type: 'string',
+                  enum: ['Healthy', 'Progressing', 'Degraded', 'Missing'],
+                },
+                ready: { type: 'integer' },
+                desired: { type: 'integer' },
+                message: { type: 'string' },
+                pods: { type: 'array', items: { type: 'object' } },
+              },
+            },
+          },
           error: { type: 'string' },
         },
       },
@@ -414,6 +476,33 @@ export const spec = {
         operationId: 'getService',
         parameters: [serviceParam],
         responses: { '200': json(ref('Service')), ...errors },
+      },
+    },
+    '/services/{service}/diff': {
+      get: {
+        operationId: 'previewServiceDiff',
+        parameters: [
+          serviceParam,
+          { name: 'channel', in: 'query', required: true, schema: dnsLabel },
+          {
+            name: 'version',
+            in: 'query',
+            required: false,
+            schema: { type: 'string', minLength: 1, maxLength: 128 },
+          },
+        ],
+        responses: { '200': json(ref('SetDiff')), ...errors },
+      },
+    },
+    '/services/{service}/compare': {
+      get: {
+        operationId: 'compareChannels',
+        parameters: [
+          serviceParam,
+          { name: 'base', in: 'query', required: true, schema: dnsLabel },
+          { name: 'head', in: 'query', required: true, schema: dnsLabel },
+        ],
+        responses: { '200': json(ref('SetDiff')), ...errors },
       },
     },
     '/services/{service}/status': {
@@ -611,6 +700,13 @@ export const spec = {
           }),
           ...errors,
         },
+      },
+    },
+    '/deployments/{id}/diff': {
+      get: {
+        operationId: 'getDeploymentDiff',
+        parameters: [idParam],
+        responses: { '200': json(ref('SetDiff')), ...errors },
       },
     },
     '/deployments/{id}/set': {

@@ -12,6 +12,8 @@ import {
   ReleaseChannel,
   Service,
   ServiceSpec,
+  SetDiff,
+  SetDiffSide,
   isFinalDeploymentStatus,
 } from '@slipway/plugin-deploy-common';
 import type { KubernetesObject } from '@kubernetes/client-node';
@@ -23,6 +25,8 @@ import { newDeploymentId } from '../database/deploymentIds';
 import { withoutMigrations } from '../engine/pruneObjects';
 import { ClusterError } from '../kubernetes/kubernetesErrors';
 import { SetBuilder } from '../manifests/SetBuilder';
+import { diffSets } from '../manifests/diffSets';
+import { RenderedSet, SetObject } from '../manifests/renderedSet';
 import { ClusterClient } from '../kubernetes/ClusterClient';
 import {
   renderServiceObjects,
@@ -238,24 +242,11 @@ export class DeployService {
       c => c.order === channel.order - 1,
     );
 
-    let version = request.version;
-    if (!version) {
-      if (!previousChannel) {
-        throw new InputError(
-          `version is required: "${channel.name}" is the first channel, there is nothing to promote from`,
-        );
-      }
-      const last = await this.store.lastSucceeded(
-        service.name,
-        previousChannel.name,
-      );
-      if (!last) {
-        throw new ConflictError(
-          `nothing to promote: no version of ${service.name} has succeeded in ${previousChannel.name} yet`,
-        );
-      }
-      version = last.version;
-    }
+    const version = await this.versionFor(
+      service.name,
+      channel,
+      request.version,
+    );
 
     if (request.overrideReason !== undefined && !caller.mayOverride) {
       throw new NotAllowedError('you may not override the promotion rule');
@@ -277,33 +268,9 @@ export class DeployService {
     }
 
     // The set is rendered now, so a bad manifest is the caller's 400 and an
-    // approval approves exactly these objects. A promotion renders the files
-    // of the deployment it promotes, not whatever the branch holds today.
+    // approval approves exactly these objects.
     const id = newDeploymentId(this.now());
-    const promoted =
-      previousChannel &&
-      (
-        await this.store.listDeployments({
-          service: service.name,
-          channel: previousChannel.name,
-          status: 'succeeded',
-          limit: 200,
-        })
-      ).items.find(d => d.version === version);
-    const promotedSet = promoted
-      ? await this.store.getDeploymentSet(promoted.id)
-      : undefined;
-    const set = await this.sets.build({
-      service,
-      channel,
-      namespace: resolveNamespace(channel.namespacePattern, {
-        service: service.name,
-        channel: channel.name,
-      }),
-      version,
-      deploymentId: id,
-      snapshot: promotedSet?.source.snapshot,
-    });
+    const set = await this.renderFor(service, channel, version, id);
     const deployment = await this.store.createDeployment({
       id,
       set,
@@ -338,6 +305,191 @@ export class DeployService {
       this.onRunnable();
     }
     return deployment;
+  }
+
+  /** The version asked for; without one, the version to promote from the previous channel. */
+  private async versionFor(
+    serviceName: string,
+    channel: ReleaseChannel,
+    requested?: string,
+  ): Promise<string> {
+    if (requested) {
+      return requested;
+    }
+    const previousChannel = this.channels.find(
+      c => c.order === channel.order - 1,
+    );
+    if (!previousChannel) {
+      throw new InputError(
+        `version is required: "${channel.name}" is the first channel, there is nothing to promote from`,
+      );
+    }
+    const last = await this.store.lastSucceeded(
+      serviceName,
+      previousChannel.name,
+    );
+    if (!last) {
+      throw new ConflictError(
+        `nothing to promote: no version of ${serviceName} has succeeded in ${previousChannel.name} yet`,
+      );
+    }
+    return last.version;
+  }
+
+  /**
+   * Renders what a deployment of `version` applies in `channel`. A promotion
+   * renders the files of the deployment it promotes, not whatever the branch
+   * holds today.
+   */
+  private async renderFor(
+    service: Service,
+    channel: ReleaseChannel,
+    version: string,
+    deploymentId: string,
+  ): Promise<RenderedSet> {
+    const previousChannel = this.channels.find(
+      c => c.order === channel.order - 1,
+    );
+    const promoted =
+      previousChannel &&
+      (
+        await this.store.listDeployments({
+          service: service.name,
+          channel: previousChannel.name,
+          status: 'succeeded',
+          limit: 200,
+        })
+      ).items.find(d => d.version === version);
+    const promotedSet = promoted
+      ? await this.store.getDeploymentSet(promoted.id)
+      : undefined;
+    return this.sets.build({
+      service,
+      channel,
+      namespace: resolveNamespace(channel.namespacePattern, {
+        service: service.name,
+        channel: channel.name,
+      }),
+      version,
+      deploymentId,
+      snapshot: promotedSet?.source.snapshot,
+    });
+  }
+
+  /**
+   * The set a channel runs: its last succeeded deployment's, or that of a
+   * later failed rollout left in place. Only deployments before `before`,
+   * when given.
+   */
+  async runningSet(
+    serviceName: string,
+    channelName: string,
+    before?: Deployment,
+  ): Promise<{ deployment: Deployment; set: RenderedSet } | undefined> {
+    const history = await this.store.listDeployments({
+      service: serviceName,
+      channel: channelName,
+      limit: 100,
+    });
+    for (const deployment of history.items) {
+      if (
+        before &&
+        (deployment.id === before.id || deployment.createdAt > before.createdAt)
+      ) {
+        continue;
+      }
+      const leftInPlace =
+        deployment.status === 'failed' &&
+        deployment.result?.rollout?.state === 'failed';
+      if (deployment.status === 'succeeded' || leftInPlace) {
+        const set = await this.store.getDeploymentSet(deployment.id);
+        if (set) {
+          return { deployment, set };
+        }
+        return undefined;
+      }
+    }
+    return undefined;
+  }
+
+  /** What deploying `version` (or promoting) to a channel would change there, changing nothing. */
+  async previewDiff(
+    serviceName: string,
+    channelName: string,
+    version: string | undefined,
+    view: (objects: SetObject[]) => SetObject[],
+  ): Promise<SetDiff> {
+    const service = await this.service(serviceName);
+    const channel = this.channel(channelName);
+    const resolved = await this.versionFor(service.name, channel, version);
+    const set = await this.renderFor(
+      service,
+      channel,
+      resolved,
+      newDeploymentId(this.now()),
+    );
+    const running = await this.runningSet(service.name, channel.name);
+    return diffSets(
+      running && {
+        side: sideOf(running.deployment),
+        objects: view(running.set.objects),
+      },
+      {
+        side: { channel: channel.name, version: resolved },
+        objects: view(set.objects),
+      },
+    );
+  }
+
+  /** What `head` runs that `base` does not, e.g. staging against prod. */
+  async compareChannels(
+    serviceName: string,
+    baseChannel: string,
+    headChannel: string,
+    view: (objects: SetObject[]) => SetObject[],
+  ): Promise<SetDiff> {
+    const service = await this.service(serviceName);
+    const [base, head] = await Promise.all(
+      [baseChannel, headChannel].map(name =>
+        this.runningSet(service.name, this.channel(name).name),
+      ),
+    );
+    return diffSets(
+      base && {
+        side: sideOf(base.deployment),
+        objects: view(base.set.objects),
+      },
+      {
+        side: head ? sideOf(head.deployment) : { channel: headChannel },
+        objects: head ? view(head.set.objects) : [],
+      },
+    );
+  }
+
+  /** What a deployment changed against the set its channel ran before it. */
+  async deploymentDiff(
+    id: string,
+    view: (objects: SetObject[]) => SetObject[],
+  ): Promise<SetDiff> {
+    const deployment = await this.deployment(id);
+    const set = await this.store.getDeploymentSet(id);
+    if (!set) {
+      throw new NotFoundError(
+        `deployment ${id} was recorded before Slipway kept rendered sets`,
+      );
+    }
+    const before = await this.runningSet(
+      deployment.service,
+      deployment.channel,
+      deployment,
+    );
+    return diffSets(
+      before && {
+        side: sideOf(before.deployment),
+        objects: view(before.set.objects),
+      },
+      { side: sideOf(deployment), objects: view(set.objects) },
+    );
   }
 
   /** A version enters a channel only after it succeeded (and soaked) in the one before. */
@@ -501,6 +653,14 @@ export class DeployService {
     }
     return deployment;
   }
+}
+
+function sideOf(deployment: Deployment): SetDiffSide {
+  return {
+    channel: deployment.channel,
+    version: deployment.version,
+    deploymentId: deployment.id,
+  };
 }
 
 function insideWindow(window: DeployWindow, now: Date): boolean {

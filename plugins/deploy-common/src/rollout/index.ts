@@ -1,5 +1,6 @@
 export * from './kubernetesShapes';
 export {
+  DEFAULT_CRASH_LOOP_RESTART_THRESHOLD,
   findUnrecoverablePod,
   type UnrecoverablePod,
 } from './findUnrecoverablePod';
