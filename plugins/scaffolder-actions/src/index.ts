@@ -15,6 +15,10 @@ export {
   type DeployServiceActionOptions,
 } from './actions/deployService';
 export {
+  createWriteManifestsAction,
+  type WriteManifestsActionOptions,
+} from './actions/writeManifests';
+export {
   DeployBackendClient,
   DeployBackendError,
 } from './client/DeployBackendClient';

@@ -9,6 +9,7 @@ import { createCheckServiceNameAction } from './actions/checkServiceName';
 import { createCreateServiceAction } from './actions/createService';
 import { createDeployServiceAction } from './actions/deployService';
 import { createPublishLocalAction } from './actions/publishLocal';
+import { createWriteManifestsAction } from './actions/writeManifests';
 import { DeployBackendClient } from './client/DeployBackendClient';
 
 /**
@@ -37,6 +38,7 @@ export const scaffolderModuleDeploy = createBackendModule({
           createCheckServiceNameAction(),
           createCreateServiceAction({ catalog, deployBackendFor }),
           createDeployServiceAction({ deployBackendFor }),
+          createWriteManifestsAction({ deployBackendFor }),
         );
         // Publishing to the backend's disk is for portals without a git host;
         // it exists only where a directory is configured for it.

@@ -24,9 +24,13 @@ import {
   KubernetesObjectApi,
 } from '@kubernetes/client-node';
 import request from 'supertest';
-import yaml from 'yaml';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
 import { AddressInfo } from 'node:net';
+import { kustomizeCommand } from './__testUtils__/kustomizeBuild';
+import {
+  newServiceTemplateDir as templateDir,
+  newServiceTemplateForDryRun,
+} from './__testUtils__/newServiceTemplate';
 import { createDeployServiceAction } from './actions/deployService';
 import { DeployBackendClient } from './client/DeployBackendClient';
 import { catalogModuleFileLocations } from './localPublishing/catalogModuleFileLocations';
@@ -53,7 +57,6 @@ if (!kubeconfigPath) {
 }
 
 const repoRoot = path.resolve(__dirname, '../../..');
-const templateDir = path.join(repoRoot, 'examples/templates/new-service');
 const TEMPLATE_REF = 'template:default/slipway-new-service';
 const CHANNELS = ['dev', 'staging', 'prod'];
 const guest = mockCredentials.user.header('user:default/guest');
@@ -136,6 +139,8 @@ describeOnCluster('the new-service template', () => {
             deploy: {
               clusters: [{ name: 'local', kubeconfigPath }],
               localPublish: { directory: published.path },
+              // The template's services deploy their own manifests (deploy/).
+              manifests: { kustomize: { command: kustomizeCommand() } },
               worker: { pollIntervalMs: 200 },
               channels: CHANNELS.map(name => ({ name, cluster: 'local' })),
             },
@@ -292,7 +297,20 @@ describeOnCluster('the new-service template', () => {
         .set('Authorization', guest);
       return response.status === 200 && response.body;
     });
-    expect(entity.metadata.annotations['slipway.dev/service']).toBe(name);
+    expect(entity.metadata.annotations).toMatchObject({
+      'slipway.dev/service': name,
+      'slipway.dev/manifests': './deploy',
+      'backstage.io/kubernetes-id': name,
+    });
+    for (const file of [
+      'deploy/base/kustomization.yaml',
+      'deploy/base/migrate-job.yaml',
+      ...CHANNELS.map(
+        channel => `deploy/channels/${channel}/kustomization.yaml`,
+      ),
+    ]) {
+      expect(fs.existsSync(published.resolve(name, file))).toBe(true);
+    }
     expect(entity.spec.owner).toBe('group:default/team-payments');
     expect(
       fs.readFileSync(published.resolve(name, 'README.md'), 'utf8'),
@@ -324,6 +342,34 @@ describeOnCluster('the new-service template', () => {
     expect(healthy.output).toHaveBeenCalledWith('channel', 'dev');
     expect(healthy.output).toHaveBeenCalledWith('status', 'succeeded');
 
+    // Deployed from the service's own manifests, the template's deploy/.
+    const deploymentId = (healthy.output as jest.Mock).mock.calls.find(
+      ([key]) => key === 'deploymentId',
+    )?.[1];
+    const set = await request(backend.server)
+      .get(`/api/deploy/deployments/${deploymentId}/set`)
+      .set('Authorization', guest);
+    expect(set.status).toBe(200);
+    expect(set.body.source.kind).toBe('kustomize');
+    expect(set.body.objects.map((o: any) => o.kind).sort()).toEqual([
+      'Deployment',
+      'Job',
+      'Service',
+      'ServiceAccount',
+    ]);
+    const live = await objectApi.read({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name, namespace: 'slipway-dev' },
+    });
+    expect((live as any).spec.replicas).toBe(1);
+    expect((live as any).spec.template.spec.containers[0]).toMatchObject({
+      name: 'app',
+      image: `registry.local/shop/${name}:1.0.0`,
+      resources: { limits: { memory: '256Mi' } },
+      livenessProbe: { tcpSocket: { port: 'http' } },
+    });
+
     // The simulator fails the migration of a version ending in "-fail".
     const failing = createMockActionContext({
       input: { service: name, version: '2.0.0-fail', timeoutSeconds: 90 },
@@ -335,22 +381,10 @@ describeOnCluster('the new-service template', () => {
 
   it('in a dry run shows what it would create and changes nothing', async () => {
     const name = uniqueName();
-    const template = yaml.parse(
-      fs.readFileSync(path.join(templateDir, 'template.yaml'), 'utf8'),
-    );
-    const skeleton = fs
-      .readdirSync(path.join(templateDir, 'skeleton'))
-      .map(file => ({
-        path: `skeleton/${file}`,
-        base64Content: fs
-          .readFileSync(path.join(templateDir, 'skeleton', file))
-          .toString('base64'),
-      }));
-
     const response = await request(backend.server)
       .post('/api/scaffolder/v2/dry-run')
       .set('Authorization', guest)
-      .send({ template, values: values(name), directoryContents: skeleton });
+      .send({ ...newServiceTemplateForDryRun(), values: values(name) });
 
     expect(response.status).toBe(200);
     const log = response.body.log.map((l: any) => l.body.message).join('\n');
@@ -359,7 +393,18 @@ describeOnCluster('the new-service template', () => {
     );
     expect(
       response.body.directoryContents.map((f: any) => f.path).sort(),
-    ).toEqual(['service/README.md', 'service/catalog-info.yaml']);
+    ).toEqual([
+      'service/README.md',
+      'service/catalog-info.yaml',
+      'service/deploy/base/deployment.yaml',
+      'service/deploy/base/kustomization.yaml',
+      'service/deploy/base/migrate-job.yaml',
+      'service/deploy/base/service.yaml',
+      'service/deploy/base/serviceaccount.yaml',
+      'service/deploy/channels/dev/kustomization.yaml',
+      'service/deploy/channels/prod/kustomization.yaml',
+      'service/deploy/channels/staging/kustomization.yaml',
+    ]);
     const service = await request(backend.server)
       .get(`/api/deploy/services/${name}`)
       .set('Authorization', guest);
