@@ -10,6 +10,12 @@ export {
   SLIPWAY_SERVICE_ANNOTATION,
 } from './isDeployAvailable';
 export { deployApiRef, DeployClient } from './api';
-export type { DeployApi, PodLogsRequest, TeamMetricsQuery } from './api';
+export type {
+  CompareChannelsRequest,
+  DeployApi,
+  PodLogsRequest,
+  SetDiffRequest,
+  TeamMetricsQuery,
+} from './api';
 export { serviceSignalChannel } from './signals';
 export type { DeploySignal } from './signals';

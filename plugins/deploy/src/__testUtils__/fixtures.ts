@@ -2,6 +2,7 @@ import {
   ChannelStatus,
   Deployment,
   ReleaseChannel,
+  SetDiff,
 } from '@slipway/plugin-deploy-common';
 
 const policy = {
@@ -99,3 +100,49 @@ export const crashingPod = {
     },
   ],
 };
+
+/** What promoting 1.3.0 to prod would change: the image, a new ConfigMap, a Service gone. */
+export function makeSetDiff(overrides: Partial<SetDiff> = {}): SetDiff {
+  return {
+    base: { channel: 'prod', version: '1.2.3', deploymentId: 'd1' },
+    head: { channel: 'prod', version: '1.3.0' },
+    changes: [
+      {
+        kind: 'Deployment',
+        name: 'checkout',
+        change: 'changed',
+        diff: [
+          ' spec:',
+          '   template:',
+          '     spec:',
+          '       containers:',
+          '-        - image: registry.example.com/checkout:1.2.3',
+          '+        - image: registry.example.com/checkout:1.3.0',
+          '@@',
+          '-  replicas: 2',
+          '+  replicas: 3',
+        ].join('\n'),
+      },
+      {
+        kind: 'ConfigMap',
+        name: 'checkout-flags',
+        change: 'added',
+        diff: [
+          '+apiVersion: v1',
+          '+kind: ConfigMap',
+          '+data:',
+          '+  fast: "true"',
+        ].join('\n'),
+      },
+      {
+        kind: 'Service',
+        name: 'checkout-legacy',
+        change: 'removed',
+        diff: ['-apiVersion: v1', '-kind: Service'].join('\n'),
+      },
+    ],
+    unchanged: 5,
+    migrations: ['checkout-migrate'],
+    ...overrides,
+  };
+}

@@ -19,5 +19,8 @@ export function mockDeployApi(): jest.Mocked<DeployApi> {
     rollback: notMocked('rollback'),
     getPodLogs: notMocked('getPodLogs'),
     getTeamMetrics: notMocked('getTeamMetrics'),
+    getDiff: notMocked('getDiff'),
+    compareChannels: notMocked('compareChannels'),
+    getDeploymentDiff: notMocked('getDeploymentDiff'),
   };
 }

@@ -8,6 +8,7 @@ import {
   ListDeploymentsResponse,
   PodLogsResponse,
   ServiceStatusResponse,
+  SetDiff,
   TeamMetricsResponse,
 } from '@slipway/plugin-deploy-common';
 
@@ -38,6 +39,29 @@ export interface TeamMetricsQuery {
 }
 
 /**
+ * A deploy or promotion to preview: what it would change in `channel`.
+ *
+ * @public
+ */
+export interface SetDiffRequest {
+  service: string;
+  channel: string;
+  /** The version to deploy; absent for the promotion from the previous channel. */
+  version?: string;
+}
+
+/**
+ * Two channels of a service to compare: what `head` runs that `base` does not.
+ *
+ * @public
+ */
+export interface CompareChannelsRequest {
+  service: string;
+  base: string;
+  head: string;
+}
+
+/**
  * Slipway's deploy backend (`/api/deploy`), as the frontend calls it.
  *
  * @public
@@ -65,6 +89,12 @@ export interface DeployApi {
   getPodLogs(request: PodLogsRequest): Promise<PodLogsResponse>;
   /** A team's deployments per day, success rate and median duration. */
   getTeamMetrics(query: TeamMetricsQuery): Promise<TeamMetricsResponse>;
+  /** What deploying a version (or promoting) would change in a channel. */
+  getDiff(request: SetDiffRequest): Promise<SetDiff>;
+  /** What one channel runs that another does not. */
+  compareChannels(request: CompareChannelsRequest): Promise<SetDiff>;
+  /** What a deployment changed against the set its channel ran before it. */
+  getDeploymentDiff(id: string): Promise<SetDiff>;
 }
 
 /**

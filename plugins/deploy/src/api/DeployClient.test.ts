@@ -81,6 +81,58 @@ describe('DeployClient', () => {
     );
   });
 
+  it('reads the diffs of a deploy, a promotion, two channels and a deployment', async () => {
+    const diff = {
+      head: { channel: 'prod' },
+      changes: [],
+      unchanged: 3,
+      migrations: [],
+    };
+    const { client, fetch } = setup(200, diff);
+    await expect(
+      client.getDiff({
+        service: 'checkout',
+        channel: 'prod',
+        version: '1.3.0',
+      }),
+    ).resolves.toEqual(diff);
+    await client.getDiff({ service: 'checkout', channel: 'prod' });
+    await client.compareChannels({
+      service: 'check out',
+      base: 'prod',
+      head: 'staging',
+    });
+    await client.getDeploymentDiff('d/1');
+    expect(fetch.mock.calls.map(c => [c[0], c[1]?.method])).toEqual([
+      [
+        `${baseUrl}/services/checkout/diff?channel=prod&version=1.3.0`,
+        undefined,
+      ],
+      // A promotion names no version: the backend takes the previous channel's.
+      [`${baseUrl}/services/checkout/diff?channel=prod`, undefined],
+      [
+        `${baseUrl}/services/check%20out/compare?base=prod&head=staging`,
+        undefined,
+      ],
+      [`${baseUrl}/deployments/d%2F1/diff`, undefined],
+    ]);
+  });
+
+  it('throws a ResponseError when a diff cannot be made', async () => {
+    const { client } = setup(404, {
+      error: {
+        name: 'NotFoundError',
+        message: 'staging runs nothing to promote to prod',
+      },
+      response: { statusCode: 404 },
+    });
+    const error = await client
+      .getDiff({ service: 'checkout', channel: 'prod' })
+      .catch(e => e);
+    expect(error).toBeInstanceOf(ResponseError);
+    expect(error.cause.message).toBe('staging runs nothing to promote to prod');
+  });
+
   it('posts deployments and actions as JSON', async () => {
     const { client, fetch } = setup(201, { id: 'd1' });
     await expect(

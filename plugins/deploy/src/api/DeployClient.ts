@@ -9,9 +9,16 @@ import {
   ListDeploymentsResponse,
   PodLogsResponse,
   ServiceStatusResponse,
+  SetDiff,
   TeamMetricsResponse,
 } from '@slipway/plugin-deploy-common';
-import { DeployApi, PodLogsRequest, TeamMetricsQuery } from './DeployApi';
+import {
+  CompareChannelsRequest,
+  DeployApi,
+  PodLogsRequest,
+  SetDiffRequest,
+  TeamMetricsQuery,
+} from './DeployApi';
 
 /**
  * The {@link DeployApi} over HTTP. Failed responses throw a `ResponseError`
@@ -82,6 +89,30 @@ export class DeployClient implements DeployApi {
 
   getTeamMetrics(query: TeamMetricsQuery): Promise<TeamMetricsResponse> {
     return this.request(`/metrics${queryString({ ...query })}`);
+  }
+
+  getDiff(request: SetDiffRequest): Promise<SetDiff> {
+    const { service, channel, version } = request;
+    return this.request(
+      `/services/${encodeURIComponent(service)}/diff${queryString({
+        channel,
+        version,
+      })}`,
+    );
+  }
+
+  compareChannels(request: CompareChannelsRequest): Promise<SetDiff> {
+    const { service, base, head } = request;
+    return this.request(
+      `/services/${encodeURIComponent(service)}/compare${queryString({
+        base,
+        head,
+      })}`,
+    );
+  }
+
+  getDeploymentDiff(id: string): Promise<SetDiff> {
+    return this.request(`/deployments/${encodeURIComponent(id)}/diff`);
   }
 
   private post<T>(path: string, body?: object): Promise<T> {

@@ -1,3 +1,9 @@
 export { deployApiRef } from './DeployApi';
-export type { DeployApi, PodLogsRequest, TeamMetricsQuery } from './DeployApi';
+export type {
+  CompareChannelsRequest,
+  DeployApi,
+  PodLogsRequest,
+  SetDiffRequest,
+  TeamMetricsQuery,
+} from './DeployApi';
 export { DeployClient } from './DeployClient';

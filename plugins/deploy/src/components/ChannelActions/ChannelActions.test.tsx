@@ -1,9 +1,10 @@
-import { screen, waitFor } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
   channels,
   makeChannelStatus,
   makeDeployment,
+  makeSetDiff,
 } from '../../__testUtils__/fixtures';
 import { mockDeployApi } from '../../__testUtils__/mockDeployApi';
 import { renderWithApis } from '../../__testUtils__/renderWithApis';
@@ -114,6 +115,59 @@ describe('ChannelActions', () => {
         channel: 'prod',
       }),
     );
+  });
+
+  it('shows what a promotion would change before it is confirmed', async () => {
+    const deployApi = mockDeployApi();
+    deployApi.getDiff.mockResolvedValue(makeSetDiff());
+    await renderActions({ deployApi });
+    await userEvent.click(
+      await screen.findByRole('button', {
+        name: 'Promote checkout from staging to prod',
+      }),
+    );
+    const dialog = screen.getByRole('dialog', {
+      name: 'Promote checkout to prod?',
+    });
+    expect(
+      await within(dialog).findByRole('region', {
+        name: 'Changes to Deployment checkout',
+      }),
+    ).toHaveTextContent('+ - image: registry.example.com/checkout:1.3.0');
+    expect(dialog).toHaveTextContent(
+      '1 changed · 1 added · 1 removed · 5 unchanged',
+    );
+    expect(dialog).toHaveTextContent(
+      'Runs migration Job checkout-migrate first',
+    );
+    // No version: the diff of the promotion itself.
+    expect(deployApi.getDiff).toHaveBeenCalledWith({
+      service: 'checkout',
+      channel: 'prod',
+    });
+    expect(deployApi.createDeployment).not.toHaveBeenCalled();
+  });
+
+  it('still promotes when the changes cannot be shown', async () => {
+    const deployApi = mockDeployApi();
+    deployApi.getDiff.mockRejectedValue(
+      new Error('the manifests of 1.3.0 could not be rendered'),
+    );
+    deployApi.createDeployment.mockResolvedValue(awaiting);
+    const onChanged = jest.fn();
+    await renderActions({ deployApi }, onChanged);
+    await userEvent.click(
+      await screen.findByRole('button', {
+        name: 'Promote checkout from staging to prod',
+      }),
+    );
+    expect(
+      await screen.findByText(
+        'Could not show the changes: the manifests of 1.3.0 could not be rendered',
+      ),
+    ).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Promote' }));
+    await waitFor(() => expect(onChanged).toHaveBeenCalled());
   });
 
   it('shows why a rollback was refused', async () => {

@@ -13,10 +13,11 @@ import {
   isFinalDeploymentStatus,
   ReleaseChannel,
 } from '@slipway/plugin-deploy-common';
-import { ReactNode, useState } from 'react';
+import { ReactNode, useCallback, useState } from 'react';
 import { deployApiRef } from '../../api';
 import { ConfirmActionDialog } from '../ConfirmActionDialog';
 import { DeployDialog } from '../DeployDialog';
+import { AsyncSetDiffView } from '../SetDiffView';
 
 /** Props of {@link ChannelActions}. */
 export interface ChannelActionsProps {
@@ -36,6 +37,8 @@ type ConfirmedAction = 'promote' | 'approve' | 'cancel' | 'rollback';
 interface ActionText {
   title: string;
   description: ReactNode;
+  /** What the action would change, shown before it is confirmed. */
+  details?: ReactNode;
   confirmLabel: string;
   done: string;
 }
@@ -71,6 +74,11 @@ export function ChannelActions(props: ChannelActionsProps) {
   const running = status?.runningVersion;
   const promotedVersion = previousChannel?.runningVersion;
 
+  const loadPromotionDiff = useCallback(
+    () => deployApi.getDiff({ service, channel: channel.name }),
+    [deployApi, service, channel.name],
+  );
+
   const close = () => setOpen(undefined);
   const done = (message: string) => {
     setOpen(undefined);
@@ -84,6 +92,7 @@ export function ChannelActions(props: ChannelActionsProps) {
       description: promotedVersion
         ? `Deploys ${promotedVersion}, the version running in ${previousChannel?.name}, to ${channel.name}.`
         : `Deploys the version that last succeeded in ${previousChannel?.name} to ${channel.name}.`,
+      details: <AsyncSetDiffView load={loadPromotionDiff} />,
       confirmLabel: 'Promote',
       done: `Promoting ${service} to ${channel.name}`,
     },
@@ -210,6 +219,7 @@ export function ChannelActions(props: ChannelActionsProps) {
           open
           title={texts[confirmed].title}
           description={texts[confirmed].description}
+          details={texts[confirmed].details}
           confirmLabel={texts[confirmed].confirmLabel}
           onConfirm={run[confirmed]}
           onClose={close}

@@ -1,14 +1,51 @@
-import { screen } from '@testing-library/react';
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { WorkloadStatus } from '@slipway/plugin-deploy-common';
 import {
   channels,
   crashingPod,
   makeChannelStatus,
   makeDeployment,
+  makeSetDiff,
 } from '../../__testUtils__/fixtures';
+import { mockDeployApi } from '../../__testUtils__/mockDeployApi';
 import { renderWithApis } from '../../__testUtils__/renderWithApis';
 import { ChannelCard } from './ChannelCard';
 
+// LogViewer sizes itself to its parent, which has no size in jsdom.
+jest.mock('react-virtualized-auto-sizer', () => ({
+  __esModule: true,
+  default: (props: {
+    children: (size: { width: number; height: number }) => any;
+  }) => props.children({ width: 800, height: 400 }),
+}));
+
 const prod = channels[2];
+const healthyPod = makeChannelStatus().pods[0];
+
+const web: WorkloadStatus = {
+  kind: 'Deployment',
+  name: 'checkout-web',
+  health: 'Healthy',
+  ready: 1,
+  desired: 1,
+  message: '1 of 1 pods ready',
+  pods: [healthyPod],
+};
+const queue: WorkloadStatus = {
+  kind: 'StatefulSet',
+  name: 'checkout-queue',
+  health: 'Degraded',
+  ready: 0,
+  desired: 1,
+  message: `CrashLoopBackOff in pod ${crashingPod.name}: back-off restarting`,
+  pods: [
+    {
+      ...crashingPod,
+      containers: [{ ...crashingPod.containers[0], name: 'broker' }],
+    },
+  ],
+};
 
 describe('ChannelCard', () => {
   it('shows versions, health, rollout progress, conditions and pods', async () => {
@@ -124,5 +161,150 @@ describe('ChannelCard', () => {
     expect(
       screen.getByText('checkout has not been deployed to prod yet.'),
     ).toBeInTheDocument();
+  });
+
+  it('shows each workload with its health, readiness, problem and pods', async () => {
+    const deployApi = mockDeployApi();
+    deployApi.getPodLogs.mockResolvedValue({
+      pod: crashingPod.name,
+      container: 'broker',
+      previous: true,
+      text: 'broker: disk full',
+    });
+    await renderWithApis(
+      <ChannelCard
+        service="checkout"
+        channel={prod}
+        status={makeChannelStatus({
+          channel: 'prod',
+          health: 'Degraded',
+          pods: [healthyPod, ...queue.pods],
+          workloads: [web, queue],
+        })}
+        onChanged={jest.fn()}
+      />,
+      { deployApi },
+    );
+    const workloads = screen.getByRole('region', { name: 'Workloads' });
+    const webSection = within(workloads).getByRole('region', {
+      name: 'Deployment checkout-web',
+    });
+    expect(webSection).toHaveTextContent('Healthy');
+    expect(webSection).toHaveTextContent('1 of 1 ready');
+    // A healthy workload's message says nothing new.
+    expect(webSection).not.toHaveTextContent('1 of 1 pods ready');
+    expect(
+      within(webSection).getByRole('table', {
+        name: 'Pods of Deployment checkout-web',
+      }),
+    ).toHaveTextContent(healthyPod.name);
+
+    const queueSection = within(workloads).getByRole('region', {
+      name: 'StatefulSet checkout-queue',
+    });
+    expect(queueSection).toHaveTextContent('Degraded');
+    expect(queueSection).toHaveTextContent('0 of 1 ready');
+    expect(queueSection).toHaveTextContent(queue.message);
+    // The pods are under their workloads, not in one list of the channel.
+    expect(
+      screen.queryByRole('table', { name: 'Pods of checkout in prod' }),
+    ).toBeNull();
+
+    await userEvent.click(
+      within(queueSection).getByRole('button', {
+        name: `Show logs of broker in ${crashingPod.name}`,
+      }),
+    );
+    expect(await screen.findByText(/broker: disk full/)).toBeInTheDocument();
+    expect(deployApi.getPodLogs).toHaveBeenCalledWith(
+      expect.objectContaining({ container: 'broker', previous: true }),
+    );
+  });
+
+  it('shows a single workload that is not a Deployment as a workload', async () => {
+    await renderWithApis(
+      <ChannelCard
+        service="checkout"
+        channel={prod}
+        status={makeChannelStatus({ channel: 'prod', workloads: [queue] })}
+        onChanged={jest.fn()}
+      />,
+    );
+    expect(
+      within(screen.getByRole('region', { name: 'Workloads' })).getByRole(
+        'region',
+        { name: 'StatefulSet checkout-queue' },
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('keeps the single-Deployment view for a service that runs one Deployment', async () => {
+    await renderWithApis(
+      <ChannelCard
+        service="checkout"
+        channel={prod}
+        status={makeChannelStatus({
+          channel: 'prod',
+          workloads: [{ ...web, name: 'checkout' }],
+        })}
+        onChanged={jest.fn()}
+      />,
+    );
+    expect(screen.queryByRole('region', { name: 'Workloads' })).toBeNull();
+    expect(
+      screen.getByRole('table', { name: 'Pods of checkout in prod' }),
+    ).toBeInTheDocument();
+  });
+
+  it('compares the channel with the previous one', async () => {
+    const deployApi = mockDeployApi();
+    deployApi.compareChannels.mockResolvedValue(
+      makeSetDiff({ head: { channel: 'staging', version: '1.3.0' } }),
+    );
+    await renderWithApis(
+      <ChannelCard
+        service="checkout"
+        channel={prod}
+        status={makeChannelStatus({ channel: 'prod' })}
+        previousChannel={{
+          name: 'staging',
+          runningVersion: '1.3.0',
+          runsSomething: true,
+        }}
+        onChanged={jest.fn()}
+      />,
+      { deployApi, allow: ['deploy.read'] },
+    );
+    // Reading is enough to compare.
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Compare with staging' }),
+    );
+    const dialog = screen.getByRole('dialog', {
+      name: 'What staging runs that prod does not',
+    });
+    expect(
+      await within(dialog).findByRole('region', {
+        name: 'Changes to Deployment checkout',
+      }),
+    ).toBeInTheDocument();
+    expect(deployApi.compareChannels).toHaveBeenCalledWith({
+      service: 'checkout',
+      base: 'prod',
+      head: 'staging',
+    });
+  });
+
+  it('offers no comparison when the previous channel runs nothing', async () => {
+    await renderWithApis(
+      <ChannelCard
+        service="checkout"
+        channel={prod}
+        status={makeChannelStatus({ channel: 'prod' })}
+        previousChannel={{ name: 'staging', runsSomething: false }}
+        onChanged={jest.fn()}
+      />,
+      { allow: ['deploy.read'] },
+    );
+    expect(screen.queryByRole('button', { name: /^Compare with/ })).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 import { InfoCard, WarningPanel } from '@backstage/core-components';
 import { EntityDisplayName } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
 import LinearProgress from '@material-ui/core/LinearProgress';
 import Typography from '@material-ui/core/Typography';
@@ -9,11 +10,13 @@ import {
   Deployment,
   ReleaseChannel,
 } from '@slipway/plugin-deploy-common';
-import { ReactNode } from 'react';
+import { ReactNode, useState } from 'react';
 import { ChannelActions } from '../ChannelActions';
+import { CompareChannelsDialog } from '../CompareChannelsDialog';
 import { DeploymentStatusLabel } from '../DeploymentStatusLabel';
 import { PodList } from '../PodList';
 import { RolloutHealthLabel } from '../RolloutHealthLabel';
+import { showsWorkloads, WorkloadList } from '../WorkloadList';
 
 /** Props of {@link ChannelCard}. */
 export interface ChannelCardProps {
@@ -21,7 +24,12 @@ export interface ChannelCardProps {
   channel: ReleaseChannel;
   /** Live state; absent when the service has never been deployed here. */
   status?: ChannelStatus;
-  previousChannel?: { name: string; runningVersion?: string };
+  previousChannel?: {
+    name: string;
+    runningVersion?: string;
+    /** Whether the previous channel runs anything to compare this one with. */
+    runsSomething?: boolean;
+  };
   activeDeployment?: Deployment;
   onChanged: () => void;
 }
@@ -46,25 +54,52 @@ function policySummary(channel: ReleaseChannel): string {
 
 /**
  * One release channel of a service: versions, health, rollout progress,
- * conditions, pods, and what the user may do there.
+ * conditions, pods (or each workload with its pods, when the service runs
+ * more than one Deployment), and what the user may do there.
  */
 export function ChannelCard(props: ChannelCardProps) {
   const { service, channel, status, previousChannel, activeDeployment } = props;
   const replicas = status?.replicas;
+  const [comparing, setComparing] = useState(false);
+  const compareWith = previousChannel?.runsSomething
+    ? previousChannel.name
+    : undefined;
 
   return (
     <InfoCard
       title={channel.name}
       subheader={policySummary(channel)}
       actions={
-        <ChannelActions
-          service={service}
-          channel={channel}
-          status={status}
-          previousChannel={previousChannel}
-          activeDeployment={activeDeployment}
-          onChanged={props.onChanged}
-        />
+        <Box
+          display="flex"
+          flexWrap="wrap"
+          justifyContent="space-between"
+          gridGap={8}
+          width="100%"
+        >
+          <ChannelActions
+            service={service}
+            channel={channel}
+            status={status}
+            previousChannel={previousChannel}
+            activeDeployment={activeDeployment}
+            onChanged={props.onChanged}
+          />
+          {compareWith && (
+            <Button size="small" onClick={() => setComparing(true)}>
+              Compare with {compareWith}
+            </Button>
+          )}
+          {compareWith && comparing && (
+            <CompareChannelsDialog
+              open
+              onClose={() => setComparing(false)}
+              service={service}
+              channel={channel.name}
+              other={compareWith}
+            />
+          )}
+        </Box>
       }
     >
       {activeDeployment && (
@@ -138,11 +173,19 @@ export function ChannelCard(props: ChannelCardProps) {
               ))}
             </Box>
           )}
-          <PodList
-            service={service}
-            channel={channel.name}
-            pods={status.pods}
-          />
+          {showsWorkloads(status.workloads) ? (
+            <WorkloadList
+              service={service}
+              channel={channel.name}
+              workloads={status.workloads}
+            />
+          ) : (
+            <PodList
+              service={service}
+              channel={channel.name}
+              pods={status.pods}
+            />
+          )}
         </>
       )}
     </InfoCard>

@@ -45,6 +45,24 @@ describe('ConfirmActionDialog', () => {
     expect(onDone).not.toHaveBeenCalled();
   });
 
+  it('shows details under the description', async () => {
+    await renderInTestApp(
+      <ConfirmActionDialog
+        open
+        title="Promote checkout to prod?"
+        description="Deploys 1.3.0 to prod."
+        details={<p>1 changed · 5 unchanged</p>}
+        confirmLabel="Promote"
+        onConfirm={jest.fn()}
+        onClose={jest.fn()}
+        onDone={jest.fn()}
+      />,
+    );
+    expect(
+      screen.getByRole('dialog', { name: 'Promote checkout to prod?' }),
+    ).toHaveTextContent('Deploys 1.3.0 to prod.1 changed · 5 unchanged');
+  });
+
   it('closes without acting', async () => {
     const onConfirm = jest.fn();
     const { rendered, onClose } = renderDialog(onConfirm);

@@ -14,6 +14,8 @@ export interface ConfirmActionDialogProps {
   open: boolean;
   title: string;
   description: ReactNode;
+  /** Shown under the description, e.g. what a promotion would change; widens the dialog. */
+  details?: ReactNode;
   confirmLabel: string;
   /** Runs the action; a rejection is shown in the dialog, which stays open. */
   onConfirm: () => Promise<unknown>;
@@ -27,8 +29,16 @@ export interface ConfirmActionDialogProps {
  * roll back), and shows the backend's reason when it refuses.
  */
 export function ConfirmActionDialog(props: ConfirmActionDialogProps) {
-  const { open, title, description, confirmLabel, onConfirm, onClose, onDone } =
-    props;
+  const {
+    open,
+    title,
+    description,
+    details,
+    confirmLabel,
+    onConfirm,
+    onClose,
+    onDone,
+  } = props;
   const titleId = useId();
   const [state, run] = useAsyncFn(async () => {
     await onConfirm();
@@ -36,10 +46,18 @@ export function ConfirmActionDialog(props: ConfirmActionDialogProps) {
   }, [onConfirm, onDone]);
 
   return (
-    <Dialog open={open} onClose={onClose} aria-labelledby={titleId}>
+    <Dialog
+      open={open}
+      onClose={onClose}
+      aria-labelledby={titleId}
+      // A diff needs room; a sentence does not.
+      maxWidth={details ? 'md' : 'sm'}
+      fullWidth={Boolean(details)}
+    >
       <DialogTitle id={titleId}>{title}</DialogTitle>
       <DialogContent>
         <DialogContentText component="div">{description}</DialogContentText>
+        {details}
         {state.error && (
           <Typography role="alert" color="error">
             {describeError(state.error)}

@@ -22,8 +22,7 @@ function renderDialog(deployApi = mockDeployApi()) {
       onClose={jest.fn()}
       service="checkout"
       channel="prod"
-      pod={crashingPod.name}
-      container={container}
+      pod={crashingPod}
     />,
     { deployApi },
   );
@@ -81,12 +80,17 @@ describe('CrashLogDialog', () => {
         onClose={jest.fn()}
         service="checkout"
         channel="prod"
-        pod="p"
-        container={{
-          ...container,
-          restartCount: 0,
-          lastTerminated: undefined,
-          reason: 'ImagePullBackOff',
+        pod={{
+          ...crashingPod,
+          name: 'p',
+          containers: [
+            {
+              ...container,
+              restartCount: 0,
+              lastTerminated: undefined,
+              reason: 'ImagePullBackOff',
+            },
+          ],
         }}
       />,
       { deployApi },
@@ -98,6 +102,68 @@ describe('CrashLogDialog', () => {
     expect(deployApi.getPodLogs).toHaveBeenCalledWith(
       expect.objectContaining({ previous: false }),
     );
+  });
+
+  it('opens on the failing container of a pod, whatever its name, and switches to the others', async () => {
+    const deployApi = mockDeployApi();
+    deployApi.getPodLogs.mockImplementation(async request => ({
+      pod: request.pod,
+      container: request.container,
+      previous: Boolean(request.previous),
+      text: `logs of ${request.container}${
+        request.previous ? ' (crashed)' : ''
+      }`,
+    }));
+    const proxy = {
+      ...container,
+      name: 'proxy',
+      image: 'envoyproxy/envoy:v1.30',
+      ready: true,
+      restartCount: 0,
+      state: 'running' as const,
+      reason: undefined,
+      message: undefined,
+      lastTerminated: undefined,
+    };
+    const worker = {
+      ...container,
+      name: 'worker',
+      image: 'registry.example.com/checkout-worker:1.3.0',
+    };
+    await renderWithApis(
+      <CrashLogDialog
+        open
+        onClose={jest.fn()}
+        service="checkout"
+        channel="prod"
+        pod={{ ...crashingPod, containers: [proxy, worker] }}
+      />,
+      { deployApi },
+    );
+    expect(
+      screen.getByRole('dialog', {
+        name: `Logs of worker in ${crashingPod.name}`,
+      }),
+    ).toHaveTextContent('Image registry.example.com/checkout-worker:1.3.0');
+    expect(
+      await screen.findByText(/logs of worker \(crashed\)/),
+    ).toBeInTheDocument();
+
+    await userEvent.selectOptions(screen.getByLabelText('Container'), 'proxy');
+    expect(
+      screen.getByRole('dialog', {
+        name: `Logs of proxy in ${crashingPod.name}`,
+      }),
+    ).toBeInTheDocument();
+    // Proxy never restarted: its current logs.
+    expect(await screen.findByText(/logs of proxy/)).toBeInTheDocument();
+    expect(deployApi.getPodLogs).toHaveBeenLastCalledWith({
+      service: 'checkout',
+      channel: 'prod',
+      pod: crashingPod.name,
+      container: 'proxy',
+      previous: false,
+    });
   });
 
   it('says when a container left no logs', async () => {

@@ -1,6 +1,6 @@
-import { screen, waitFor } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { makeDeployment } from '../../__testUtils__/fixtures';
+import { makeDeployment, makeSetDiff } from '../../__testUtils__/fixtures';
 import { mockDeployApi } from '../../__testUtils__/mockDeployApi';
 import { renderWithApis } from '../../__testUtils__/renderWithApis';
 import { DeployDialog } from './DeployDialog';
@@ -36,6 +36,46 @@ describe('DeployDialog', () => {
       channel: 'dev',
       version: '1.2.3',
     });
+  });
+
+  it('previews what the typed version would change before deploying it', async () => {
+    const deployApi = mockDeployApi();
+    deployApi.getDiff.mockResolvedValue(
+      makeSetDiff({ head: { channel: 'dev', version: '1.3.0' } }),
+    );
+    deployApi.createDeployment.mockResolvedValue(makeDeployment());
+    await renderWithApis(
+      <DeployDialog
+        open
+        service="checkout"
+        channel="dev"
+        onClose={jest.fn()}
+        onDeployed={jest.fn()}
+      />,
+      { deployApi, allow: ['deploy.create'] },
+    );
+    const preview = screen.getByRole('button', { name: 'Preview changes' });
+    expect(preview).toBeDisabled();
+    await userEvent.type(screen.getByLabelText(/Version/), '1.3.0');
+    await userEvent.click(preview);
+
+    const section = await screen.findByRole('region', {
+      name: 'What deploying 1.3.0 changes in dev',
+    });
+    expect(
+      await within(section).findByRole('region', {
+        name: 'Changes to Deployment checkout',
+      }),
+    ).toBeInTheDocument();
+    expect(deployApi.getDiff).toHaveBeenCalledWith({
+      service: 'checkout',
+      channel: 'dev',
+      version: '1.3.0',
+    });
+    // Previewing deploys nothing; the preview is gone once the version changes.
+    expect(deployApi.createDeployment).not.toHaveBeenCalled();
+    await userEvent.type(screen.getByLabelText(/Version/), '1');
+    expect(screen.queryByRole('region', { name: /What deploying/ })).toBeNull();
   });
 
   it('records an override reason from a user allowed to override', async () => {

@@ -1,4 +1,5 @@
 import { useApi } from '@backstage/core-plugin-api';
+import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
 import DialogActions from '@material-ui/core/DialogActions';
@@ -12,10 +13,11 @@ import {
   Deployment,
   deployOverridePermission,
 } from '@slipway/plugin-deploy-common';
-import { FormEvent, useId, useState } from 'react';
+import { FormEvent, useCallback, useId, useState } from 'react';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import { deployApiRef } from '../../api';
 import { describeError } from '../describeError';
+import { AsyncSetDiffView } from '../SetDiffView';
 
 /** Props of {@link DeployDialog}. */
 export interface DeployDialogProps {
@@ -26,13 +28,41 @@ export interface DeployDialogProps {
   onDeployed: (deployment: Deployment) => void;
 }
 
-/** Asks for a version (an image tag or digest) and deploys it to a channel. */
+/** What deploying a version would change in the channel, read when asked for. */
+function DeployPreview(props: {
+  service: string;
+  channel: string;
+  version: string;
+}) {
+  const { service, channel, version } = props;
+  const deployApi = useApi(deployApiRef);
+  const headingId = useId();
+  const load = useCallback(
+    () => deployApi.getDiff({ service, channel, version }),
+    [deployApi, service, channel, version],
+  );
+  return (
+    <Box component="section" aria-labelledby={headingId} mt={2}>
+      <Typography id={headingId} variant="subtitle1" component="h3">
+        What deploying {version} changes in {channel}
+      </Typography>
+      <AsyncSetDiffView load={load} />
+    </Box>
+  );
+}
+
+/**
+ * Asks for a version (an image tag or digest), previews what it would change
+ * on request, and deploys it to a channel.
+ */
 export function DeployDialog(props: DeployDialogProps) {
   const { open, service, channel, onClose, onDeployed } = props;
   const deployApi = useApi(deployApiRef);
   const titleId = useId();
   const [version, setVersion] = useState('');
   const [overrideReason, setOverrideReason] = useState('');
+  // The version whose changes are shown; cleared when the version is edited.
+  const [previewed, setPreviewed] = useState<string>();
   const canOverride = usePermission({
     permission: deployOverridePermission,
   }).allowed;
@@ -59,7 +89,7 @@ export function DeployDialog(props: DeployDialogProps) {
       onClose={onClose}
       aria-labelledby={titleId}
       fullWidth
-      maxWidth="xs"
+      maxWidth={previewed ? 'md' : 'xs'}
     >
       <form onSubmit={submit}>
         <DialogTitle id={titleId}>
@@ -76,7 +106,10 @@ export function DeployDialog(props: DeployDialogProps) {
             label="Version"
             helperText="An image tag or digest, e.g. 1.4.0"
             value={version}
-            onChange={e => setVersion(e.target.value)}
+            onChange={e => {
+              setVersion(e.target.value);
+              setPreviewed(undefined);
+            }}
             disabled={state.loading}
           />
           {canOverride && (
@@ -91,6 +124,13 @@ export function DeployDialog(props: DeployDialogProps) {
               disabled={state.loading}
             />
           )}
+          {previewed && (
+            <DeployPreview
+              service={service}
+              channel={channel}
+              version={previewed}
+            />
+          )}
           {state.error && (
             <Typography role="alert" color="error">
               {describeError(state.error)}
@@ -100,6 +140,12 @@ export function DeployDialog(props: DeployDialogProps) {
         <DialogActions>
           <Button onClick={onClose} disabled={state.loading}>
             Close
+          </Button>
+          <Button
+            onClick={() => setPreviewed(version.trim())}
+            disabled={state.loading || !version.trim()}
+          >
+            Preview changes
           </Button>
           <Button
             type="submit"

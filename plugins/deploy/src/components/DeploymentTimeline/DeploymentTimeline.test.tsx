@@ -1,6 +1,7 @@
 import { signalApiRef } from '@backstage/plugin-signals-react';
-import { screen, waitFor } from '@testing-library/react';
-import { makeDeployment } from '../../__testUtils__/fixtures';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { makeDeployment, makeSetDiff } from '../../__testUtils__/fixtures';
 import { mockDeployApi } from '../../__testUtils__/mockDeployApi';
 import { mockSignalApi } from '../../__testUtils__/mockSignalApi';
 import { renderWithApis } from '../../__testUtils__/renderWithApis';
@@ -125,5 +126,66 @@ describe('DeploymentTimeline', () => {
     await waitFor(() =>
       expect(deployApi.getDeployment).toHaveBeenCalledTimes(2),
     );
+  });
+
+  it('shows what the deployment changed, read only when opened', async () => {
+    const deployApi = mockDeployApi();
+    deployApi.getDeployment.mockResolvedValue({
+      deployment,
+      events: [],
+      evidence: [],
+    });
+    deployApi.getDeploymentDiff.mockResolvedValue(
+      makeSetDiff({ head: { channel: 'dev', version: '1.2.3' } }),
+    );
+    await renderWithApis(<DeploymentTimeline deployment={deployment} />, {
+      deployApi,
+    });
+    const toggle = await screen.findByRole('button', { name: 'Changes' });
+    expect(toggle).toHaveAttribute('aria-expanded', 'false');
+    expect(deployApi.getDeploymentDiff).not.toHaveBeenCalled();
+
+    await userEvent.click(toggle);
+    expect(toggle).toHaveAttribute('aria-expanded', 'true');
+    const changes = screen.getByRole('region', {
+      name: 'Changes of 1.2.3 to dev',
+    });
+    expect(
+      await within(changes).findByRole('region', {
+        name: 'Changes to Deployment checkout',
+      }),
+    ).toBeInTheDocument();
+    expect(changes).toHaveTextContent(
+      '1 changed · 1 added · 1 removed · 5 unchanged',
+    );
+    expect(deployApi.getDeploymentDiff).toHaveBeenCalledWith('d7');
+
+    await userEvent.click(toggle);
+    expect(
+      screen.queryByRole('region', { name: 'Changes of 1.2.3 to dev' }),
+    ).toBeNull();
+  });
+
+  it('says when the first deployment to a channel made everything new', async () => {
+    const deployApi = mockDeployApi();
+    deployApi.getDeployment.mockResolvedValue({
+      deployment,
+      events: [],
+      evidence: [],
+    });
+    deployApi.getDeploymentDiff.mockResolvedValue(
+      makeSetDiff({ base: undefined, head: { channel: 'dev' } }),
+    );
+    await renderWithApis(<DeploymentTimeline deployment={deployment} />, {
+      deployApi,
+    });
+    await userEvent.click(
+      await screen.findByRole('button', { name: 'Changes' }),
+    );
+    expect(
+      await screen.findByText(
+        'dev ran nothing Slipway applied before this deployment, so everything was new.',
+      ),
+    ).toBeInTheDocument();
   });
 });

@@ -3,16 +3,20 @@ import { useApi } from '@backstage/core-plugin-api';
 import { EntityDisplayName } from '@backstage/plugin-catalog-react';
 import { useSignal } from '@backstage/plugin-signals-react';
 import Box from '@material-ui/core/Box';
+import Button from '@material-ui/core/Button';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
 import Typography from '@material-ui/core/Typography';
+import ExpandLessIcon from '@material-ui/icons/ExpandLess';
+import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
 import { Deployment, DeploymentResult } from '@slipway/plugin-deploy-common';
-import { useEffect } from 'react';
+import { useCallback, useEffect, useId, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { deployApiRef } from '../../api';
 import { DeploySignal, serviceSignalChannel } from '../../signals';
 import { FailureEvidencePanel } from '../FailureEvidencePanel';
+import { AsyncSetDiffView } from '../SetDiffView';
 
 function ResultLines(props: { result?: DeploymentResult }) {
   const { migration, rollout, rollback } = props.result ?? {};
@@ -32,9 +36,48 @@ function ResultLines(props: { result?: DeploymentResult }) {
   );
 }
 
+/** What a deployment changed, read only when the user opens it. */
+function DeploymentChanges(props: { deployment: Deployment }) {
+  const { id, version, channel } = props.deployment;
+  const deployApi = useApi(deployApiRef);
+  const [open, setOpen] = useState(false);
+  const regionId = useId();
+  const load = useCallback(
+    () => deployApi.getDeploymentDiff(id),
+    [deployApi, id],
+  );
+
+  return (
+    <Box mb={1}>
+      <Button
+        size="small"
+        aria-expanded={open}
+        aria-controls={regionId}
+        endIcon={open ? <ExpandLessIcon /> : <ExpandMoreIcon />}
+        onClick={() => setOpen(!open)}
+      >
+        Changes
+      </Button>
+      {open && (
+        <Box
+          id={regionId}
+          component="section"
+          aria-label={`Changes of ${version} to ${channel}`}
+          mt={1}
+        >
+          <AsyncSetDiffView
+            load={load}
+            noBaseText={`${channel} ran nothing Slipway applied before this deployment, so everything was new.`}
+          />
+        </Box>
+      )}
+    </Box>
+  );
+}
+
 /**
  * Every step of one deployment, as it happened, with the evidence captured
- * when it failed. Follows a running deployment live.
+ * when it failed, and what it changed. Follows a running deployment live.
  */
 export function DeploymentTimeline(props: { deployment: Deployment }) {
   const { id, service } = props.deployment;
@@ -68,6 +111,7 @@ export function DeploymentTimeline(props: { deployment: Deployment }) {
       aria-label={`Timeline of ${deployment.version} to ${deployment.channel}`}
       component="section"
     >
+      <DeploymentChanges deployment={deployment} />
       {deployment.approvedBy && (
         <Typography variant="body2">
           Approved by{' '}

@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { crashingPod, makeChannelStatus } from '../../__testUtils__/fixtures';
 import { mockDeployApi } from '../../__testUtils__/mockDeployApi';
 import { renderWithApis } from '../../__testUtils__/renderWithApis';
-import { isFailingContainer, PodList } from './PodList';
+import { PodList } from './PodList';
 
 jest.mock('react-virtualized-auto-sizer', () => ({
   __esModule: true,
@@ -51,6 +51,40 @@ describe('PodList', () => {
     expect(await screen.findByText(/panic: out of memory/)).toBeInTheDocument();
   });
 
+  it('puts the failing container of a pod first, whatever its name', async () => {
+    const sidecar = { ...healthyPod.containers[0], name: 'proxy' };
+    const worker = { ...crashingPod.containers[0], name: 'worker' };
+    const deployApi = mockDeployApi();
+    deployApi.getPodLogs.mockResolvedValue({
+      pod: crashingPod.name,
+      container: 'worker',
+      previous: true,
+      text: 'worker: queue unreachable',
+    });
+    await renderWithApis(
+      <PodList
+        service="checkout"
+        channel="prod"
+        pods={[{ ...crashingPod, containers: [sidecar, worker] }]}
+      />,
+      { deployApi },
+    );
+    const buttons = screen.getAllByRole('button', { name: /^Show logs of/ });
+    expect(buttons.map(b => b.textContent)).toEqual(['worker', 'proxy']);
+    await userEvent.click(buttons[0]);
+    expect(
+      screen.getByRole('dialog', {
+        name: `Logs of worker in ${crashingPod.name}`,
+      }),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByText(/worker: queue unreachable/),
+    ).toBeInTheDocument();
+    expect(deployApi.getPodLogs).toHaveBeenCalledWith(
+      expect.objectContaining({ container: 'worker', previous: true }),
+    );
+  });
+
   it('says when no pods run', async () => {
     await renderWithApis(
       <PodList service="checkout" channel="prod" pods={[]} />,
@@ -58,27 +92,5 @@ describe('PodList', () => {
     expect(
       screen.getByText('No pods are running in prod.'),
     ).toBeInTheDocument();
-  });
-});
-
-describe('isFailingContainer', () => {
-  const base = healthyPod.containers[0];
-  it('does not count a starting container as failing', () => {
-    expect(
-      isFailingContainer({
-        ...base,
-        ready: false,
-        state: 'waiting',
-        reason: 'ContainerCreating',
-      }),
-    ).toBe(false);
-    expect(
-      isFailingContainer({
-        ...base,
-        ready: false,
-        state: 'waiting',
-        reason: 'ImagePullBackOff',
-      }),
-    ).toBe(true);
   });
 });

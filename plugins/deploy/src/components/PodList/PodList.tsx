@@ -11,29 +11,10 @@ import TableHead from '@material-ui/core/TableHead';
 import TableRow from '@material-ui/core/TableRow';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
-import { ContainerState, PodState } from '@slipway/plugin-deploy-common';
+import { PodState } from '@slipway/plugin-deploy-common';
 import { useState } from 'react';
 import { CrashLogDialog, describeContainerProblem } from '../CrashLogDialog';
-
-// Waiting reasons of a container that is simply starting, not failing.
-const STARTING_REASONS = ['ContainerCreating', 'PodInitializing'];
-
-/** Whether a container needs the on-call engineer's attention. */
-export function isFailingContainer(container: ContainerState): boolean {
-  if (container.ready) {
-    return false;
-  }
-  if (container.state === 'terminated') {
-    return true;
-  }
-  if (container.state === 'waiting') {
-    return (
-      !STARTING_REASONS.includes(container.reason ?? 'ContainerCreating') ||
-      container.restartCount > 0
-    );
-  }
-  return container.restartCount > 0;
-}
+import { isFailingContainer } from '../containerProblems';
 
 const useStyles = makeStyles(theme => ({
   failing: {
@@ -53,25 +34,33 @@ export function PodList(props: {
   service: string;
   channel: string;
   pods: PodState[];
+  /** The workload the pods belong to, when a channel runs several. */
+  workload?: { kind: string; name: string };
 }) {
-  const { service, channel, pods } = props;
+  const { service, channel, pods, workload } = props;
   const classes = useStyles();
-  const [logsOf, setLogsOf] = useState<{
-    pod: string;
-    container: ContainerState;
-  }>();
+  const [logsOf, setLogsOf] = useState<{ pod: PodState; container: string }>();
 
   if (pods.length === 0) {
     return (
       <Typography variant="body2" color="textSecondary">
-        No pods are running in {channel}.
+        {workload
+          ? `No pods of ${workload.kind} ${workload.name} are running.`
+          : `No pods are running in ${channel}.`}
       </Typography>
     );
   }
 
   return (
     <>
-      <Table size="small" aria-label={`Pods of ${service} in ${channel}`}>
+      <Table
+        size="small"
+        aria-label={
+          workload
+            ? `Pods of ${workload.kind} ${workload.name}`
+            : `Pods of ${service} in ${channel}`
+        }
+      >
         <TableHead>
           <TableRow>
             <TableCell>Pod</TableCell>
@@ -120,7 +109,11 @@ export function PodList(props: {
                   )}
                 </TableCell>
                 <TableCell>
-                  {pod.containers.map(container => (
+                  {/* Failing containers first: their logs say what went wrong. */}
+                  {[
+                    ...failing,
+                    ...pod.containers.filter(c => !failing.includes(c)),
+                  ].map(container => (
                     <Button
                       key={container.name}
                       size="small"
@@ -128,7 +121,9 @@ export function PodList(props: {
                         isFailingContainer(container) ? 'secondary' : 'default'
                       }
                       aria-label={`Show logs of ${container.name} in ${pod.name}`}
-                      onClick={() => setLogsOf({ pod: pod.name, container })}
+                      onClick={() =>
+                        setLogsOf({ pod, container: container.name })
+                      }
                     >
                       {container.name}
                     </Button>

@@ -1,1 +1,1 @@
-export { PodList, isFailingContainer } from './PodList';
+export { PodList } from './PodList';

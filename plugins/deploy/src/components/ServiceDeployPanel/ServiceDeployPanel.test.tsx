@@ -77,6 +77,20 @@ describe('ServiceDeployPanel', () => {
         name: 'Promote checkout from staging to prod',
       }),
     ).toBeInTheDocument();
+    // Each channel compares with the one before it, which runs something.
+    const card = (name: string) =>
+      screen.getByRole('region', { name: `Channel ${name}` });
+    expect(
+      within(card('staging')).getByRole('button', { name: 'Compare with dev' }),
+    ).toBeInTheDocument();
+    expect(
+      within(card('prod')).getByRole('button', {
+        name: 'Compare with staging',
+      }),
+    ).toBeInTheDocument();
+    expect(
+      within(card('dev')).queryByRole('button', { name: /^Compare with/ }),
+    ).toBeNull();
   });
 
   it('refetches when the backend signals a change on the service channel, without polling', async () => {

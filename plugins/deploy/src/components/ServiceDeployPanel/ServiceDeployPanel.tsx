@@ -106,6 +106,7 @@ export function ServiceDeployPanel(props: { service: string }) {
     <Grid container spacing={3}>
       {orderedChannels.map((channel, index) => {
         const previous = index > 0 ? orderedChannels[index - 1] : undefined;
+        const previousStatus = previous && statusByChannel.get(previous.name);
         return (
           <Grid
             item
@@ -123,8 +124,11 @@ export function ServiceDeployPanel(props: { service: string }) {
               previousChannel={
                 previous && {
                   name: previous.name,
-                  runningVersion: statusByChannel.get(previous.name)
-                    ?.runningVersion,
+                  runningVersion: previousStatus?.runningVersion,
+                  runsSomething: Boolean(
+                    previousStatus?.runningVersion ||
+                      previousStatus?.workloads?.length,
+                  ),
                 }
               }
               activeDeployment={active.get(channel.name)}

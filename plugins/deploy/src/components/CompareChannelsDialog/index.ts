@@ -1,0 +1,2 @@
+export { CompareChannelsDialog } from './CompareChannelsDialog';
+export type { CompareChannelsDialogProps } from './CompareChannelsDialog';

@@ -1,0 +1,2 @@
+export { WorkloadList, showsWorkloads } from './WorkloadList';
+export type { WorkloadListProps } from './WorkloadList';
