@@ -641,6 +641,7 @@ ${podTemplate(`${name}-agent`)}`,
         ['StatefulSet', name, 'Healthy', 2, 2, 2],
       ]);
       expect(status.pods).toHaveLength(5);
+      expect(status.runningVersion).toBe('4.0.0');
 
       const stalled = await deployAndFinish(server, {
         service: name,

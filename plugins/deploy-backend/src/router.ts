@@ -454,7 +454,12 @@ export async function createRouter(
   /** The workloads of the set a channel runs, for its live status. */
   async function workloadsRunning(service: string, channel: string) {
     const running = await deployService.runningSet(service, channel);
-    return running && workloadsOf(running.set.objects);
+    return (
+      running && {
+        version: running.deployment.version,
+        workloads: workloadsOf(running.set.objects),
+      }
+    );
   }
 
   /** How a caller sees a set's objects: literal env values only if they may update the service. */

@@ -154,9 +154,10 @@ export class RolloutWatcher {
     namespace: string,
     serviceName: string,
     channel: string,
-    /** The workloads of the set the channel runs, when Slipway knows it. */
-    workloads?: WorkloadRef[],
+    /** The set the channel runs, when Slipway knows it: its version and workloads. */
+    running?: { version: string; workloads: WorkloadRef[] },
   ): Promise<ChannelStatus> {
+    const workloads = running?.workloads;
     let deployment: V1Deployment | undefined;
     let pods: V1Pod[];
     let servicePods: V1Pod[];
@@ -210,6 +211,8 @@ export class RolloutWatcher {
     );
     return {
       ...status,
+      desiredVersion: running.version,
+      ...(worst.health === 'Healthy' && { runningVersion: running.version }),
       health: worst.health,
       message:
         worst.health === 'Healthy'
@@ -351,8 +354,6 @@ export interface WorkloadRef {
   matchLabels: Record<string, string>;
   /** Replicas it wants; undefined for a DaemonSet (one per node). */
   replicas?: number;
-  /** The version the channel's set gave it. */
-  version?: string;
 }
 
 function sum(values: number[]): number {
