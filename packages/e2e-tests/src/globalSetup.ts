@@ -1,6 +1,6 @@
 import { FullConfig } from '@playwright/test';
 import { PortalApi } from './PortalApi';
-import { ledger, mailer, shop, user } from './services';
+import { ledger, mailer, shop, stack, user } from './services';
 
 /** The static external access token of app-config.e2e.yaml. */
 const E2E_SETUP_TOKEN = 'e2e-setup-registers-services';
@@ -17,7 +17,7 @@ export default async function globalSetup(config: FullConfig) {
   const reader = await PortalApi.signIn(baseUrl);
   for (const ref of [
     user.ref,
-    ...[shop, mailer, ledger].map(s => `component:default/${s.name}`),
+    ...[shop, mailer, ledger, stack].map(s => `component:default/${s.name}`),
   ]) {
     await reader.waitForEntity(ref);
   }
@@ -42,6 +42,17 @@ export default async function globalSetup(config: FullConfig) {
       },
     });
   }
+
+  // Its objects come from its own manifests; the spec names the image to version.
+  await api.request('POST', '/deploy/services', {
+    name: stack.name,
+    entityRef: `component:default/${stack.name}`,
+    spec: {
+      image: `registry.slipway.test/${stack.name}`,
+      port: 8080,
+      channels: {},
+    },
+  });
 
   const { items: channels } = await api.channels();
   const ordered = [...channels].sort((a, b) => a.order - b.order);
@@ -69,6 +80,20 @@ export default async function globalSetup(config: FullConfig) {
       );
       if (done.status !== 'succeeded') {
         throw new Error(`set-up: ${mailer.name} ${done.status}`);
+      }
+    })(),
+    (async () => {
+      for (const [channel, version] of [
+        [ordered[0].name, stack.baseVersion],
+        [ordered[1].name, stack.baseVersion],
+        [ordered[0].name, stack.nextVersion],
+      ]) {
+        const done = await api.deploy(stack.name, channel, version);
+        if (done.status !== 'succeeded') {
+          throw new Error(
+            `set-up: ${stack.name} ${version} in ${channel} ${done.status}`,
+          );
+        }
       }
     })(),
   ];

@@ -27,3 +27,15 @@ export const ledger = {
   entityPath: '/catalog/default/component/e2e-ledger/deploy',
   team: 'group:default/team-growth',
 };
+
+/** A service deployed from its own manifests: a web Deployment, a queue StatefulSet, an agent DaemonSet. */
+export const stack = {
+  name: 'e2e-stack',
+  entityPath: '/catalog/default/component/e2e-stack/deploy',
+  team: 'group:default/team-payments',
+  /** Deployed by the set-up to dev and staging. */
+  baseVersion: '1.0.0',
+  /** Deployed by the set-up to dev only, so staging has something to be promoted to. */
+  nextVersion: '1.1.0',
+  workloads: ['e2e-stack-web', 'e2e-stack-queue', 'e2e-stack-agent'],
+};
