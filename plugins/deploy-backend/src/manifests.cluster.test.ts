@@ -335,6 +335,11 @@ spec:
         version: '1.0.0',
       });
       expect(first.deployment.status).toBe('succeeded');
+      // Reported, not gating: an autoscaler without metrics stays unable to scale.
+      const reported = first.events.find(e => e.type === 'reported');
+      expect(
+        (reported?.data?.objects as Array<{ kind: string }>).map(o => o.kind),
+      ).toEqual(['HorizontalPodAutoscaler', 'PodDisruptionBudget']);
       const set = await setOf(server, first.deployment.id);
       expect(set.source).toMatchObject({ kind: 'plain' });
       expect(set.source.commit).toMatch(/^sha256:[0-9a-f]{64}$/);

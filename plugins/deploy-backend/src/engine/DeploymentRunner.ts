@@ -31,6 +31,7 @@ import {
 import { SET_LABELS } from '../manifests/stampSet';
 import { SetVerdict, judgeSet } from './judgeSet';
 import { releaseStuckStatefulSetPods } from './releaseStuckPods';
+import { reportSet } from './reportSet';
 import { pruneObjects, withoutMigrations } from './pruneObjects';
 
 /** What the worker does after a step: come back later, or stop. */
@@ -383,6 +384,16 @@ export class DeploymentRunner {
     }
     if (verdict.state === 'complete') {
       await this.pruneAfter(deployment, t, t.set);
+      const reported = await reportSet(t.client, t.set.objects);
+      if (reported.length > 0) {
+        await this.options.store.appendEvent(deployment.id, {
+          type: 'reported',
+          message: reported
+            .map(r => `${r.kind} ${r.name}: ${r.health} (${r.message})`)
+            .join('; '),
+          data: { objects: reported },
+        });
+      }
       const result = {
         ...deployment.result,
         appliedAt,
@@ -626,7 +637,13 @@ export class DeploymentRunner {
         { result },
         {
           type: 'rollout-failed',
-          message: `Rollout failed: ${message}. Rolling back to ${deployment.previousVersion}.`,
+          message: `Rollout failed: ${message}. Rolling back to ${
+            deployment.previousVersion
+          }.${
+            deployment.result?.migration?.state === 'succeeded'
+              ? ` Its migration ran and is not undone: ${deployment.previousVersion} runs against the new schema.`
+              : ''
+          }`,
           data: { reason },
         },
       );

@@ -203,6 +203,48 @@ describe('DeployService', () => {
     });
   });
 
+  it('warns, on rolling back, that migrations since the restored version are not undone', async () => {
+    const { service, store, succeed } = await setup();
+    await succeed('dev', '1.0.0');
+    const migrated = await service.createDeployment(
+      { service: 'checkout', channel: 'dev', version: '1.1.0' },
+      erin,
+    );
+    await store.transition(migrated.id, {
+      from: ['requested'],
+      to: 'succeeded',
+      result: { migration: { state: 'succeeded', message: 'done' } },
+    });
+    const rollback = await service.rollback('checkout', 'dev', alice);
+    const events = await store.listEvents(rollback.id);
+    expect(events.map(e => e.type)).toEqual(['requested', 'schema-warning']);
+    expect(events[1].message).toBe(
+      'Migrations ran in dev after 1.0.0 was deployed (with 1.1.0); the restored version runs against the schema they left, which Slipway does not undo',
+    );
+  });
+
+  it('rolls back to the last version that succeeded when a failed rollout was left in place', async () => {
+    const { service, store, succeed } = await setup();
+    await succeed('dev', '1.0.0');
+    const failed = await service.createDeployment(
+      { service: 'checkout', channel: 'dev', version: '1.1.0' },
+      erin,
+    );
+    await store.transition(failed.id, {
+      from: ['requested'],
+      to: 'failed',
+      result: { rollout: { state: 'failed', message: 'crash loop' } },
+    });
+    const rollback = await service.rollback('checkout', 'dev', alice);
+    expect(rollback).toMatchObject({
+      version: '1.0.0',
+      overrideReason: 'rollback from 1.1.0',
+    });
+    expect((await store.listEvents(rollback.id)).map(e => e.type)).toEqual([
+      'requested',
+    ]);
+  });
+
   it('names the known channels when a channel does not exist', async () => {
     const { service } = await setup();
     expect(() => service.channel('qa')).toThrow(

@@ -642,6 +642,32 @@ export class DeployService {
       message: `Rollback of ${channel.name} from ${from} to ${target.version}`,
       data: { requestedBy: caller.userEntityRef },
     });
+    // A rollback restores objects, not data: say so when the schema moved on.
+    const migratedSince = (
+      await this.store.listDeployments({
+        service: service.name,
+        channel: channel.name,
+        limit: 100,
+      })
+    ).items.filter(
+      d =>
+        d.createdAt > target.createdAt &&
+        d.id !== deployment.id &&
+        d.result?.migration?.state === 'succeeded',
+    );
+    if (migratedSince.length > 0) {
+      await this.store.appendEvent(deployment.id, {
+        type: 'schema-warning',
+        message: `Migrations ran in ${channel.name} after ${
+          target.version
+        } was deployed (with ${migratedSince
+          .map(d => d.version)
+          .join(
+            ', ',
+          )}); the restored version runs against the schema they left, which Slipway does not undo`,
+        data: { migratedBy: migratedSince.map(d => d.id) },
+      });
+    }
     this.onRunnable();
     return deployment;
   }
