@@ -510,12 +510,12 @@ patches:
       await createSecret(`${name}-db`);
       await writeFiles(path.join(root, name, 'deploy'), {
         'Chart.yaml': `apiVersion: v2\nname: ${name}\nversion: 0.1.0\n`,
-        'values.yaml': `replicas: 1\nimage: registry.local/shop/${name}\n`,
-        'values-dev.yaml': 'replicas: 2\n',
-        'templates/deployment.yaml': deploymentYaml(name).replace(
-          'replicas: 1',
-          'replicas: {{ .Values.replicas }}',
-        ),
+        'values.yaml': `replicas: 1\nlevel: info\nimage: registry.local/shop/${name}\n`,
+        'values-dev.yaml': 'replicas: 2\nlevel: debug\n',
+        'values-staging.yaml': 'replicas: 1\nlevel: warn\n',
+        'templates/deployment.yaml': deploymentYaml(name, {
+          env: '        - {name: LEVEL, value: {{ .Values.level | quote }}}',
+        }).replace('replicas: 1', 'replicas: {{ .Values.replicas }}'),
         'templates/migrate.yaml': `apiVersion: batch/v1
 kind: Job
 metadata:
@@ -566,7 +566,30 @@ spec:
       expect(job.spec.template.spec.containers[0].image).toBe(
         `registry.local/shop/${name}:3.0.0`,
       );
-      expect((await live('Deployment', 'apps/v1', name)).spec.replicas).toBe(2);
+      const devWeb = await live('Deployment', 'apps/v1', name);
+      expect(devWeb.spec.replicas).toBe(2);
+      expect(devWeb.spec.template.spec.containers[0].env).toContainEqual({
+        name: 'LEVEL',
+        value: 'debug',
+      });
+
+      // Promoted: staging's values, the same version.
+      const staging = await deployAndFinish(server, {
+        service: name,
+        channel: 'staging',
+      });
+      expect(staging.deployment.status).toBe('succeeded');
+      const stagingWeb = await live(
+        'Deployment',
+        'apps/v1',
+        name,
+        'slipway-staging',
+      );
+      expect(stagingWeb.spec.replicas).toBe(1);
+      expect(stagingWeb.spec.template.spec.containers[0]).toMatchObject({
+        image: `registry.local/shop/${name}:3.0.0`,
+        env: expect.arrayContaining([{ name: 'LEVEL', value: 'warn' }]),
+      });
 
       const failed = await deployAndFinish(server, {
         service: name,
