@@ -5,7 +5,12 @@
 // are only started for versions a channel has not had yet.
 //
 // Usage: node scripts/seed-examples.mjs [backend URL, default http://localhost:7007]
+import { cpSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
 const base = process.argv[2] ?? 'http://localhost:7007';
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 const services = [
   { name: 'checkout', owner: 'team-payments', migration: true },
@@ -14,7 +19,42 @@ const services = [
   { name: 'notifier', owner: 'team-growth', crash: true },
   { name: 'gateway', owner: 'team-platform' },
   { name: 'status-page', owner: 'team-platform' },
+  // Brings its own manifests (examples/search/deploy): published like the
+  // new-service template publishes a service on a portal without a git host.
+  { name: 'search', owner: 'team-growth', published: true, next: '1.1.0' },
 ];
+
+/**
+ * Copies an example into the local publishing directory (deploy.localPublish
+ * in app-config.yaml) and registers its catalog-info.yaml, as
+ * deploy:publish:local does; registering it again is a no-op.
+ */
+async function publishExample(token, name) {
+  const target = join(root, '.cache', 'published', name);
+  mkdirSync(dirname(target), { recursive: true });
+  cpSync(join(root, 'examples', name), target, {
+    recursive: true,
+    force: true,
+  });
+  const response = await fetch(`${base}/api/catalog/locations`, {
+    method: 'POST',
+    headers: {
+      Authorization: `Bearer ${token}`,
+      'Content-Type': 'application/json',
+    },
+    body: JSON.stringify({
+      type: 'file',
+      target: join(target, 'catalog-info.yaml'),
+    }),
+  });
+  if (!response.ok && response.status !== 409) {
+    throw new Error(
+      `registering ${name}'s catalog-info.yaml: ${
+        response.status
+      } ${await response.text()}`,
+    );
+  }
+}
 
 async function call(token, method, path, body) {
   const response = await fetch(`${base}/api/deploy${path}`, {
@@ -121,6 +161,9 @@ async function main() {
   const token = await guestTokenWithTeams();
 
   for (const s of services) {
+    if (s.published) {
+      await publishExample(token, s.name);
+    }
     await waitForEntity(token, s.name);
     await call(token, 'POST', '/services', {
       name: s.name,
@@ -128,11 +171,14 @@ async function main() {
       spec: {
         image: `registry.slipway.test/${s.name}`,
         port: 8080,
-        channels: {
-          dev: { replicas: 1 },
-          staging: { replicas: 2 },
-          prod: { replicas: 3 },
-        },
+        // A service with its own manifests takes replicas from its overlays.
+        channels: s.published
+          ? {}
+          : {
+              dev: { replicas: 1 },
+              staging: { replicas: 2 },
+              prod: { replicas: 3 },
+            },
         ...(s.migration && {
           migration: {
             command: ['./migrate', 'up'],
@@ -152,6 +198,10 @@ async function main() {
       }
       if (s.crash) {
         await deploy(token, s.name, 'dev', '1.1.0-crashloop');
+      }
+      if (s.next) {
+        // Waiting in dev, so its promotion shows what would change.
+        await deploy(token, s.name, 'dev', s.next);
       }
     }),
   );
