@@ -251,8 +251,15 @@ export class DeployService {
     if (request.overrideReason !== undefined && !caller.mayOverride) {
       throw new NotAllowedError('you may not override the promotion rule');
     }
-    if (previousChannel && request.overrideReason === undefined) {
-      await this.checkPromotion(service.name, version, previousChannel);
+    // The deployment that proved this version in the previous channel: the
+    // promotion rule asks for it, and a promotion renders its files.
+    const proven =
+      previousChannel &&
+      (await this.succeededIn(service.name, version, previousChannel));
+    if (previousChannel && request.overrideReason === undefined && !proven) {
+      throw new ConflictError(
+        `${version} has not succeeded in ${previousChannel.name} yet; deploy it there first, or override with a reason`,
+      );
     }
 
     if (
@@ -270,7 +277,7 @@ export class DeployService {
     // The set is rendered now, so a bad manifest is the caller's 400 and an
     // approval approves exactly these objects.
     const id = newDeploymentId(this.now());
-    const set = await this.renderFor(service, channel, version, id);
+    const set = await this.renderFor(service, channel, version, id, proven);
     const deployment = await this.store.createDeployment({
       id,
       set,
@@ -346,20 +353,8 @@ export class DeployService {
     channel: ReleaseChannel,
     version: string,
     deploymentId: string,
+    promoted?: Deployment,
   ): Promise<RenderedSet> {
-    const previousChannel = this.channels.find(
-      c => c.order === channel.order - 1,
-    );
-    const promoted =
-      previousChannel &&
-      (
-        await this.store.listDeployments({
-          service: service.name,
-          channel: previousChannel.name,
-          status: 'succeeded',
-          limit: 200,
-        })
-      ).items.find(d => d.version === version);
     const promotedSet = promoted
       ? await this.store.getDeploymentSet(promoted.id)
       : undefined;
@@ -422,11 +417,16 @@ export class DeployService {
     const service = await this.service(serviceName);
     const channel = this.channel(channelName);
     const resolved = await this.versionFor(service.name, channel, version);
+    const previousChannel = this.channels.find(
+      c => c.order === channel.order - 1,
+    );
     const set = await this.renderFor(
       service,
       channel,
       resolved,
       newDeploymentId(this.now()),
+      previousChannel &&
+        (await this.succeededIn(service.name, resolved, previousChannel)),
     );
     const running = await this.runningSet(service.name, channel.name);
     return diffSets(
@@ -492,24 +492,19 @@ export class DeployService {
     );
   }
 
-  /** A version enters a channel only after it succeeded (and soaked) in the one before. */
-  private async checkPromotion(
+  /** The deployment with which `version` succeeded (and soaked) in a channel, if it did. */
+  private async succeededIn(
     service: string,
     version: string,
-    previous: ReleaseChannel,
-  ) {
+    channel: ReleaseChannel,
+  ): Promise<Deployment | undefined> {
     const history = await this.store.listDeployments({
       service,
-      channel: previous.name,
+      channel: channel.name,
       status: 'succeeded',
       limit: 200,
     });
-    const proven = history.items.find(d => d.version === version);
-    if (!proven) {
-      throw new ConflictError(
-        `${version} has not succeeded in ${previous.name} yet; deploy it there first, or override with a reason`,
-      );
-    }
+    return history.items.find(d => d.version === version);
   }
 
   async approve(id: string, approver: string): Promise<Deployment> {
