@@ -71,6 +71,9 @@ function activeKeyOf(service: string, channel: string): string {
   return `${service}/${channel}`;
 }
 
+/** How many decoded sets the store keeps in memory. */
+const CACHED_SETS = 256;
+
 /** The deployment store on the plugin's database: SQLite or PostgreSQL. */
 export class DatabaseDeploymentStore implements DeploymentStore {
   /** Connects to the plugin's database and brings its schema up to date. */
@@ -95,6 +98,9 @@ export class DatabaseDeploymentStore implements DeploymentStore {
     }
     return new DatabaseDeploymentStore(knex);
   }
+
+  /** Decoded sets by deployment id, oldest first. */
+  private readonly sets = new Map<string, StoredSet>();
 
   private constructor(private readonly knex: Knex) {}
 
@@ -445,10 +451,24 @@ export class DatabaseDeploymentStore implements DeploymentStore {
   }
 
   async getDeploymentSet(id: string): Promise<StoredSet | undefined> {
+    // A set never changes once stored: the worker's polls and every open
+    // Deploy tab read the same few, so they are decoded once.
+    const cached = this.sets.get(id);
+    if (cached) {
+      return cached;
+    }
     const row = await this.knex<DeploymentSetsTableRow>('deployment_sets')
       .where('deployment_id', id)
       .first();
-    return row ? { ...decodeSet(row.data), hash: row.hash } : undefined;
+    if (!row) {
+      return undefined;
+    }
+    const set = { ...decodeSet(row.data), hash: row.hash };
+    if (this.sets.size >= CACHED_SETS) {
+      this.sets.delete(this.sets.keys().next().value!);
+    }
+    this.sets.set(id, set);
+    return set;
   }
 
   async saveManifestSource(source: ManifestSnapshot): Promise<void> {
