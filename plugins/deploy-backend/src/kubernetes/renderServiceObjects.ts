@@ -273,12 +273,14 @@ export function migrationJobName(
   serviceName: string,
   deploymentId: string,
 ): string {
-  const suffix = `-migrate-${createHash('sha256')
-    .update(deploymentId)
-    .digest('hex')
-    .slice(0, 10)}`;
+  const suffix = `-migrate-${deploymentHash(deploymentId)}`;
   const prefix = serviceName.slice(0, 63 - suffix.length).replace(/-+$/, '');
   return `${prefix}${suffix}`;
+}
+
+/** Ten hex digits that tell one deployment's Jobs from another's. */
+export function deploymentHash(deploymentId: string): string {
+  return createHash('sha256').update(deploymentId).digest('hex').slice(0, 10);
 }
 
 /**

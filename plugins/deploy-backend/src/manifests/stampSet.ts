@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import {
   DEPLOYMENT_ID_ANNOTATION,
   LABELS,
   VERSION_ANNOTATION,
+  deploymentHash,
 } from '../kubernetes/renderServiceObjects';
 import { podSpecOf } from './injectVersion';
 import { isMigrationJob, phaseOf } from './kinds';
@@ -24,19 +24,12 @@ export const PRUNE_ANNOTATION = 'slipway.dev/prune';
 /** How long a finished migration Job (and its logs) stays, unless the Job says. */
 export const MIGRATION_JOB_TTL_SECONDS = 3600;
 
-function deploymentSuffix(deploymentId: string): string {
-  return `-${createHash('sha256')
-    .update(deploymentId)
-    .digest('hex')
-    .slice(0, 10)}`;
-}
-
 /**
  * A migration Job's name for one deployment: Jobs cannot be changed once
  * created, so each deployment runs its own, and a retried step finds it.
  */
 export function migrationJobNameFor(name: string, deploymentId: string) {
-  const suffix = deploymentSuffix(deploymentId);
+  const suffix = `-${deploymentHash(deploymentId)}`;
   if (name.endsWith(suffix)) {
     return name;
   }
