@@ -770,14 +770,6 @@ function permanentRefusal(error: unknown): string | undefined {
   ) {
     return error.message;
   }
-  const message = (error as Error)?.message ?? '';
-  const unknownKind = /Unrecogni[sz]ed API version and kind/i.test(message);
-  if (unknownKind || (error as Error)?.cause) {
-    const inner = (error as { cause?: Error }).cause?.message ?? '';
-    if (unknownKind || /Unrecogni[sz]ed API version and kind/i.test(inner)) {
-      return 'the cluster does not serve this apiVersion and kind; install its CustomResourceDefinition or fix the apiVersion';
-    }
-  }
   return undefined;
 }
 

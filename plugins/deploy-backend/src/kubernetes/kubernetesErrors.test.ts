@@ -56,6 +56,18 @@ describe('describeKubernetesError', () => {
     expect((error as ClusterError).detail).toContain('127.0.0.1:6443');
   });
 
+  it('says to install a kind the cluster does not serve, as an answer rather than an outage', () => {
+    const error = describeKubernetesError(
+      new Error('Unrecognized API version and kind: example.com/v1 Widget'),
+      { ...call, verb: 'patch', resource: 'widgets.example.com' },
+    );
+    expect(error).toBeInstanceOf(ClusterError);
+    expect((error as ClusterError).statusCode).toBe(404);
+    expect(error.message).toContain(
+      'the cluster does not serve this apiVersion and kind; install its CustomResourceDefinition',
+    );
+  });
+
   it('turns 404 into NotFoundError and 401 into a credentials hint', () => {
     expect(describeKubernetesError(apiError(404, {}), call).name).toBe(
       'NotFoundError',

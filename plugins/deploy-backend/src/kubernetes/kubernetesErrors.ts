@@ -86,6 +86,19 @@ export function describeKubernetesError(
   const code = statusCodeOf(error);
   const what = describeCall(call);
   const detail = serverMessage(error);
+  // client-node's discovery found no resource for the kind: the cluster
+  // answered, and will answer the same until the kind is installed.
+  if (
+    code === undefined &&
+    /Unrecogni[sz]ed API version and kind/i.test((error as Error)?.message)
+  ) {
+    return new ClusterError(
+      `Could not ${what} of cluster "${call.cluster}": the cluster does not serve this apiVersion and kind; install its CustomResourceDefinition or fix the apiVersion`,
+      502,
+      detail,
+      404,
+    );
+  }
   if (code === 403) {
     return new ClusterError(
       `Slipway's account may not ${what} of cluster "${call.cluster}": the platform team must grant "${call.verb}" on "${call.resource}" in that namespace`,
