@@ -15,9 +15,39 @@ export interface Config {
       /** The kubeconfig context to use; its current context by default. */
       context?: string;
     }>;
+    /** How Slipway talks to its clusters. */
+    kubernetes?: {
+      /**
+       * Seconds a call to a cluster's API server may take (a list or watch
+       * request, an apply, a read) before Slipway gives up on it as a
+       * transient failure: a deployment retries it, a status read says the
+       * cluster did not answer. Default 20.
+       */
+      requestTimeoutSeconds?: number;
+      /** Seconds a pod log read may take. Default 60. */
+      logTimeoutSeconds?: number;
+    };
     worker?: {
       /** How often the worker looks for deployments to run, in ms. Default 1000. */
       pollIntervalMs?: number;
+      /**
+       * Deployments one backend replica drives at once. Waiting deployments
+       * (rollouts in progress, soaks, windows, retries) hold no slot.
+       * Default 4.
+       */
+      concurrency?: number;
+      /**
+       * Transient failures in a row (timeouts, 5xx, lost connections) after
+       * which a deployment fails; retries back off from 2s to 30s. Default 12
+       * (about five minutes). Permanent errors fail at once.
+       */
+      maxAttempts?: number;
+      /**
+       * How long a replica's claim on a deployment lasts without a heartbeat
+       * (sent every third of it); after that another replica takes over.
+       * Default 30.
+       */
+      leaseSeconds?: number;
     };
     /**
      * Services' own manifests (the slipway.dev/manifests annotation on the
@@ -76,6 +106,11 @@ export interface Config {
       };
       /** Seconds a version must run here before the next channel may take it. Default 0. */
       soakSeconds?: number;
+      /**
+       * Seconds the workloads may be unhealthy, in total, during the soak
+       * before the deployment fails (and rolls back). Default 60.
+       */
+      soakUnavailableSeconds?: number;
       /** Restore the previous version when a rollout fails. Default true. */
       autoRollback?: boolean;
       /** The Deployment's progressDeadlineSeconds. Default 300. */

@@ -42,6 +42,7 @@ function config() {
           name: 'staging',
           cluster: 'local',
           soakSeconds: 2,
+          soakUnavailableSeconds: 60,
           progressDeadlineSeconds: 60,
         },
         {
@@ -54,7 +55,7 @@ function config() {
         {
           name: 'sandbox',
           cluster: 'local',
-          namespace: 'slipway-dev',
+          namespace: 'slipway-sandbox',
           autoRollback: false,
           progressDeadlineSeconds: 60,
         },
@@ -359,7 +360,7 @@ describeOnCluster('the deploy engine against the local cluster', () => {
       expect(stranger.status).toBe(404);
       await apps().deleteNamespacedDeployment({
         name,
-        namespace: 'slipway-dev',
+        namespace: 'slipway-sandbox',
       });
       await backend.stop();
     },

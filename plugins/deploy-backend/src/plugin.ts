@@ -16,6 +16,7 @@ import {
 import { catalogOwnerOf } from './catalog/catalogOwnerOf';
 import { syncServiceOwners } from './catalog/syncServiceOwners';
 import { DeployConfigError, readChannels } from './config/readChannels';
+import { readWorkerSettings } from './config/readWorkerSettings';
 import { readManifestsConfig } from './config/readManifestsConfig';
 import { SetBuilder } from './manifests/SetBuilder';
 import { ManifestReader } from './manifests/source/ManifestReader';
@@ -169,6 +170,7 @@ export const deployPlugin = createBackendPlugin({
           pollIntervalMs: config.getOptionalNumber(
             'deploy.worker.pollIntervalMs',
           ),
+          settings: readWorkerSettings(config),
         });
         // Live state changes reach open Deploy tabs as signals, not polling,
         // and wake a deployment waiting on that rollout.
@@ -211,6 +213,10 @@ export const deployPlugin = createBackendPlugin({
           undefined,
           () => worker.wakeForNewWork(),
           sets,
+          {
+            listener: announcer,
+            stopMigration: deployment => runner.deleteMigrationJobs(deployment),
+          },
         );
 
         // Team history follows a service when its catalog owner changes.

@@ -57,6 +57,11 @@ export interface ChannelPolicy {
   approverMustDiffer: boolean;
   /** How long a version must have run here before the next channel may take it. */
   soakSeconds: number;
+  /**
+   * How long the workloads may be unhealthy, in total, during a soak before
+   * the deployment fails (and rolls back).
+   */
+  soakUnavailableSeconds: number;
   /** Restore the previous version when a rollout fails. */
   autoRollback: boolean;
   /** The Deployment's progressDeadlineSeconds. */
@@ -216,6 +221,12 @@ export interface DeploymentResult {
     completedAt?: string;
   };
   rollback?: { state: 'complete' | 'failed'; message: string };
+  soak?: {
+    /** Seconds the workloads were unhealthy during the soak so far. */
+    unavailableSeconds: number;
+    /** When the last look found them unhealthy (ISO), to add up the next. */
+    unhealthySince?: string;
+  };
 }
 
 /**

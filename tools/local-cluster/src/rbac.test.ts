@@ -25,7 +25,13 @@ import {
 const { kubeConfig, core } = slipwayClients();
 const TEST_TIMEOUT_MS = 90_000;
 const DEPLOYER = 'system:serviceaccount:slipway-system:slipway-deployer';
-const CHANNEL_NAMESPACES = ['slipway-dev', 'slipway-staging', 'slipway-prod'];
+const CHANNEL_NAMESPACES = [
+  'slipway-dev',
+  'slipway-staging',
+  'slipway-prod',
+  'slipway-sandbox',
+  'slipway-faults',
+];
 const authorization = kubeConfig.makeApiClient(AuthorizationV1Api);
 
 const ALL = ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'];

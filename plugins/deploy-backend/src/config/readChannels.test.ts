@@ -29,6 +29,7 @@ describe('readChannels', () => {
           approvalRequired: false,
           approverMustDiffer: true,
           soakSeconds: 0,
+          soakUnavailableSeconds: 60,
           autoRollback: true,
           progressDeadlineSeconds: 300,
           deployWindow: undefined,
@@ -43,6 +44,7 @@ describe('readChannels', () => {
           approvalRequired: true,
           approverMustDiffer: true,
           soakSeconds: 600,
+          soakUnavailableSeconds: 60,
           autoRollback: false,
           progressDeadlineSeconds: 120,
           deployWindow: { days: [1, 2], start: '09:00', end: '17:30' },
@@ -63,6 +65,14 @@ describe('readChannels', () => {
         { name: 'dev', cluster: 'y' },
       ],
       'deploy.channels[1].name: "dev" is used by an earlier channel',
+    ],
+    [
+      [
+        { name: 'dev', cluster: 'x', namespace: 'apps-{service}' },
+        { name: 'staging', cluster: 'y', namespace: 'apps-{service}' },
+        { name: 'prod', cluster: 'x', namespace: 'apps-{service}' },
+      ],
+      'deploy.channels[2].namespace: channels "dev" and "prod" resolve to the same namespace in cluster x',
     ],
     [
       [{ name: 'dev', cluster: 'x', namespace: 'team-{team}' }],

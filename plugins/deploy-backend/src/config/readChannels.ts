@@ -78,6 +78,14 @@ function readChannel(config: Config, index: number): ReleaseChannel {
       `must be a whole number of seconds, 0 or more (got ${soakSeconds})`,
     );
   }
+  const soakUnavailableSeconds =
+    config.getOptionalNumber('soakUnavailableSeconds') ?? 60;
+  if (!Number.isInteger(soakUnavailableSeconds) || soakUnavailableSeconds < 0) {
+    throw new DeployConfigError(
+      `${key}.soakUnavailableSeconds`,
+      `must be a whole number of seconds, 0 or more (got ${soakUnavailableSeconds})`,
+    );
+  }
   const windowConfig = config.getOptionalConfig('deployWindow');
   return {
     name,
@@ -89,6 +97,7 @@ function readChannel(config: Config, index: number): ReleaseChannel {
       approverMustDiffer:
         config.getOptionalBoolean('approval.approverMustDiffer') ?? true,
       soakSeconds,
+      soakUnavailableSeconds,
       autoRollback: config.getOptionalBoolean('autoRollback') ?? true,
       progressDeadlineSeconds,
       deployWindow: windowConfig
@@ -121,5 +130,34 @@ export function readChannels(config: Config): ReleaseChannel[] {
     }
     seen.add(channel.name);
   });
+  refuseSharedNamespaces(channels);
   return channels;
+}
+
+/**
+ * Two channels in one cluster whose namespaces are the same for a service
+ * would apply to one Deployment: each channel's deployment would overwrite
+ * the other's. Their patterns must tell channels apart.
+ */
+function refuseSharedNamespaces(channels: ReleaseChannel[]) {
+  const probe = 'a-service';
+  channels.forEach((channel, i) => {
+    const earlier = channels.findIndex(
+      (other, j) =>
+        j < i &&
+        other.cluster === channel.cluster &&
+        other.namespacePattern
+          .replaceAll('{service}', probe)
+          .replaceAll('{channel}', other.name) ===
+          channel.namespacePattern
+            .replaceAll('{service}', probe)
+            .replaceAll('{channel}', channel.name),
+    );
+    if (earlier >= 0) {
+      throw new DeployConfigError(
+        `deploy.channels[${i}].namespace`,
+        `channels "${channels[earlier].name}" and "${channel.name}" resolve to the same namespace in cluster ${channel.cluster} ("${channel.namespacePattern}"); each channel needs its own, e.g. put {channel} in the pattern`,
+      );
+    }
+  });
 }

@@ -294,7 +294,7 @@ describe('DatabaseDeploymentStore', () => {
         await store.transition(deployment.id, {
           from: ['migrating'],
           to: 'rolling_out',
-          workerId: 'worker-b',
+          claim: 'not-the-claim',
         }),
       ).toBe(false);
 
@@ -306,7 +306,7 @@ describe('DatabaseDeploymentStore', () => {
         await store.transition(deployment.id, {
           from: ['migrating'],
           to: 'succeeded',
-          workerId: 'worker-a',
+          claim: claimed?.claim,
           result,
           finishedAt: '2026-11-27T10:05:00.000Z',
         }),

@@ -32,6 +32,8 @@ import {
 import { applyDatabaseMigrations } from './migrations';
 import { parseIsoTime } from './parseIsoTime';
 import { claimNextDeployment } from './operations/claimNextDeployment';
+import { ClaimLostError } from './ClaimLostError';
+import { databaseNow } from './databaseNow';
 import { listDeployments } from './operations/listDeployments';
 import { readTeamMetrics } from './operations/readTeamMetrics';
 import { whereReadable } from './operations/whereReadable';
@@ -321,6 +323,8 @@ export class DatabaseDeploymentStore implements DeploymentStore {
     const update: Partial<DeploymentsTableRow> = {
       status: change.to,
       step: change.step ?? null,
+      // A step that moved the deployment on ends a run of failures.
+      attempts: 0,
     };
     if (change.result !== undefined) {
       update.result = JSON.stringify(change.result);
@@ -335,8 +339,13 @@ export class DatabaseDeploymentStore implements DeploymentStore {
       update.started_at = parseIsoTime('startedAt', change.startedAt);
     }
     if (toFinal) {
-      // Freeing the key is what lets the next deployment of this channel in.
+      // Freeing the key is what lets the next deployment of this channel in;
+      // dropping the claim fences out whoever still drives it.
       update.active_key = null;
+      update.claimed_by = null;
+      update.claim_token = null;
+      update.heartbeat_at = null;
+      update.due_at = null;
       update.finished_at = change.finishedAt
         ? parseIsoTime('finishedAt', change.finishedAt)
         : new Date();
@@ -344,13 +353,23 @@ export class DatabaseDeploymentStore implements DeploymentStore {
       update.finished_at = parseIsoTime('finishedAt', change.finishedAt);
     }
 
-    const rows = this.knex<DeploymentsTableRow>('deployments')
-      .where('id', id)
-      .whereIn('status', change.from);
-    if (change.workerId !== undefined) {
-      rows.where('claimed_by', change.workerId);
-    }
-    return (await rows.update(update)) === 1;
+    // The move and its timeline event are one write: no status without its
+    // event, no event for a move that did not happen.
+    return this.knex.transaction(async trx => {
+      const rows = trx<DeploymentsTableRow>('deployments')
+        .where('id', id)
+        .whereIn('status', change.from);
+      if (change.claim !== undefined) {
+        rows.where('claim_token', change.claim);
+      }
+      const moved = (await rows.update(update)) === 1;
+      if (moved && change.event) {
+        await trx<DeploymentEventsTableRow>('deployment_events').insert(
+          eventRow(id, change.event),
+        );
+      }
+      return moved;
+    });
   }
 
   async approve(id: string, approver: string): Promise<boolean> {
@@ -364,41 +383,94 @@ export class DatabaseDeploymentStore implements DeploymentStore {
   async claimNext(options: {
     workerId: string;
     leaseSeconds: number;
+    exclude?: string[];
   }): Promise<StoredDeployment | undefined> {
     return claimNextDeployment(this.knex, options);
   }
 
-  async heartbeat(id: string, workerId: string): Promise<boolean> {
+  async heartbeat(id: string, claim: string): Promise<boolean> {
+    const now = await databaseNow(this.knex);
     const renewed = await this.knex<DeploymentsTableRow>('deployments')
-      .where({ id, claimed_by: workerId })
-      .update({ heartbeat_at: new Date() });
+      .where({ id, claim_token: claim })
+      .update({ heartbeat_at: now });
     return renewed === 1;
   }
 
-  async release(id: string, workerId: string): Promise<boolean> {
+  async release(
+    id: string,
+    claim: string,
+    options: { dueInMs?: number; attempts?: number } = {},
+  ): Promise<boolean> {
+    const update: Partial<DeploymentsTableRow> = {
+      claimed_by: null,
+      claim_token: null,
+      heartbeat_at: null,
+    };
+    if (options.dueInMs !== undefined) {
+      const now = await databaseNow(this.knex);
+      update.due_at = new Date(now.getTime() + options.dueInMs);
+    }
+    if (options.attempts !== undefined) {
+      update.attempts = options.attempts;
+    }
     const released = await this.knex<DeploymentsTableRow>('deployments')
-      .where({ id, claimed_by: workerId })
-      .update({ claimed_by: null, heartbeat_at: null });
+      .where({ id, claim_token: claim })
+      .update(update);
     return released === 1;
+  }
+
+  async wake(id: string): Promise<void> {
+    await this.knex<DeploymentsTableRow>('deployments')
+      .where('id', id)
+      .whereNull('claim_token')
+      .whereNotNull('due_at')
+      .update({ due_at: null });
   }
 
   async appendEvent(
     deploymentId: string,
     event: NewDeploymentEvent,
+    options: { claim?: string } = {},
   ): Promise<DeploymentEvent> {
-    const row: Omit<DeploymentEventsTableRow, 'id'> = {
-      deployment_id: deploymentId,
-      type: event.type,
-      message: event.message,
-      data: event.data === undefined ? null : JSON.stringify(event.data),
-      created_at: new Date(),
-    };
-    const [inserted] = await this.knex<DeploymentEventsTableRow>(
-      'deployment_events',
-    )
-      .insert(row)
-      .returning('id');
-    return toDeploymentEvent({ ...row, id: inserted.id });
+    const row = eventRow(deploymentId, event);
+    const inserted = await this.fenced(deploymentId, options.claim, trx =>
+      trx<DeploymentEventsTableRow>('deployment_events')
+        .insert(row)
+        .returning('id'),
+    );
+    return toDeploymentEvent({ ...row, id: inserted[0].id });
+  }
+
+  /**
+   * Runs a write, under a claim when one is given: the claim is checked, with
+   * its row locked, in the same transaction, so a driver that lost its claim
+   * writes nothing.
+   */
+  private async fenced<T>(
+    deploymentId: string,
+    claim: string | undefined,
+    write: (trx: Knex) => Promise<T>,
+  ): Promise<T> {
+    if (claim === undefined) {
+      return write(this.knex);
+    }
+    return this.knex.transaction(async trx => {
+      const query = trx<DeploymentsTableRow>('deployments')
+        .select('id')
+        .where({ id: deploymentId, claim_token: claim });
+      // SQLite has one writer at a time already; PostgreSQL locks the row
+      // so that a takeover waits for this write to end.
+      const held = await (this.knex.client.config.client === 'pg'
+        ? query.forUpdate()
+        : query
+      ).first();
+      if (!held) {
+        throw new ClaimLostError(
+          `deployment ${deploymentId} is no longer claimed by this driver`,
+        );
+      }
+      return write(trx);
+    });
   }
 
   async listEvents(
@@ -417,13 +489,16 @@ export class DatabaseDeploymentStore implements DeploymentStore {
   async addEvidence(
     deploymentId: string,
     evidence: FailureEvidence,
+    options: { claim?: string } = {},
   ): Promise<void> {
-    await this.knex<DeploymentEvidenceTableRow>('deployment_evidence').insert({
-      deployment_id: deploymentId,
-      kind: evidence.kind,
-      data: JSON.stringify(evidence),
-      captured_at: new Date(evidence.capturedAt),
-    });
+    await this.fenced(deploymentId, options.claim, trx =>
+      trx<DeploymentEvidenceTableRow>('deployment_evidence').insert({
+        deployment_id: deploymentId,
+        kind: evidence.kind,
+        data: JSON.stringify(evidence),
+        captured_at: new Date(evidence.capturedAt),
+      }),
+    );
   }
 
   async listEvidence(deploymentId: string): Promise<FailureEvidence[]> {
@@ -501,4 +576,17 @@ export class DatabaseDeploymentStore implements DeploymentStore {
   async teamMetrics(query: TeamMetricsQuery): Promise<TeamMetricsResponse> {
     return readTeamMetrics(this.knex, query);
   }
+}
+
+function eventRow(
+  deploymentId: string,
+  event: NewDeploymentEvent,
+): Omit<DeploymentEventsTableRow, 'id'> {
+  return {
+    deployment_id: deploymentId,
+    type: event.type,
+    message: event.message,
+    data: event.data === undefined ? null : JSON.stringify(event.data),
+    created_at: new Date(),
+  };
 }

@@ -40,6 +40,14 @@ export interface StoredSet extends RenderedSet {
 
 export interface StoredDeployment extends Deployment {
   step?: string;
+  /** Transient step failures in a row since the last status change. */
+  attempts?: number;
+  /**
+   * The token of the claim that returned this deployment (claimNext only):
+   * the driver passes it to every write, which applies only while the claim
+   * is still this one.
+   */
+  claim?: string;
 }
 
 /** What it takes to request a deployment. */
@@ -71,8 +79,10 @@ export interface DeploymentTransition {
   to: DeploymentStatus;
   /** Where the worker is within `to`; cleared when omitted or null. */
   step?: string | null;
-  /** When set, the move applies only while this worker holds the claim. */
-  workerId?: string;
+  /** When set, the move applies only while this claim (its token) holds. */
+  claim?: string;
+  /** Recorded on the timeline in the same transaction as the move. */
+  event?: NewDeploymentEvent;
   result?: DeploymentResult;
   approvedBy?: string;
   previousVersion?: string;
@@ -180,24 +190,43 @@ export interface DeploymentStore {
 
   /**
    * Claims one runnable deployment for this worker: one that is neither final
-   * nor awaiting approval, and unclaimed or whose claim has not been
-   * heartbeated within the lease. Safe when several replicas claim at once.
+   * nor awaiting approval, is due, and is unclaimed or whose claim has not
+   * been heartbeated within the lease (by the database's clock). Safe when
+   * several replicas claim at once. The returned deployment carries the new
+   * claim's token.
    */
   claimNext(options: {
     workerId: string;
     leaseSeconds: number;
+    /** Deployments this process drives already: never claimed twice. */
+    exclude?: string[];
   }): Promise<StoredDeployment | undefined>;
 
-  /** Renews this worker's claim; false if the claim was lost to another. */
-  heartbeat(id: string, workerId: string): Promise<boolean>;
+  /** Renews a claim; false if it was lost (taken over, aborted, released). */
+  heartbeat(id: string, claim: string): Promise<boolean>;
 
-  /** Gives up this worker's claim; false if it did not hold it. */
-  release(id: string, workerId: string): Promise<boolean>;
+  /**
+   * Gives up a claim; false if it was not held. With `dueInMs`, the
+   * deployment is not claimed again before then (a wait that holds no
+   * worker); `attempts` records transient failures in a row.
+   */
+  release(
+    id: string,
+    claim: string,
+    options?: { dueInMs?: number; attempts?: number },
+  ): Promise<boolean>;
 
-  /** Adds a step to a deployment's timeline. */
+  /** Makes a released, waiting deployment due now (its objects changed). */
+  wake(id: string): Promise<void>;
+
+  /**
+   * Adds a step to a deployment's timeline. With `claim`, only while that
+   * claim holds: otherwise throws ClaimLostError and writes nothing.
+   */
   appendEvent(
     deploymentId: string,
     event: NewDeploymentEvent,
+    options?: { claim?: string },
   ): Promise<DeploymentEvent>;
 
   /** A deployment's timeline, oldest first; only after `afterId` when given. */
@@ -206,8 +235,12 @@ export interface DeploymentStore {
     options?: { afterId?: number },
   ): Promise<DeploymentEvent[]>;
 
-  /** Keeps what a failure looked like, before the pods and logs vanish. */
-  addEvidence(deploymentId: string, evidence: FailureEvidence): Promise<void>;
+  /** Keeps what a failure looked like, before the pods and logs vanish; fenced like appendEvent. */
+  addEvidence(
+    deploymentId: string,
+    evidence: FailureEvidence,
+    options?: { claim?: string },
+  ): Promise<void>;
 
   /** The evidence captured for a deployment, in capture order. */
   listEvidence(deploymentId: string): Promise<FailureEvidence[]>;

@@ -62,6 +62,7 @@ export function toStoredDeployment(row: DeploymentsTableRow): StoredDeployment {
     previousVersion: row.previous_version ?? undefined,
     status: toDeploymentStatus(row.status),
     step: row.step ?? undefined,
+    attempts: row.attempts ?? 0,
     requestedBy: row.requested_by,
     approvedBy: row.approved_by ?? undefined,
     overrideReason: row.override_reason ?? undefined,

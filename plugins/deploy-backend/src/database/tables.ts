@@ -38,6 +38,12 @@ export interface DeploymentsTableRow {
   spec?: string | null;
   claimed_by: string | null;
   heartbeat_at: DbTimestamp | null;
+  /** Random per claim: the writes of an older claim no longer match. */
+  claim_token?: string | null;
+  /** A released deployment is not claimed again before this time. */
+  due_at?: DbTimestamp | null;
+  /** Transient step failures in a row since the last status change. */
+  attempts?: number;
   created_at: DbTimestamp;
   started_at: DbTimestamp | null;
   finished_at: DbTimestamp | null;
@@ -97,6 +103,7 @@ export const DEPLOYMENT_COLUMNS = [
   'result',
   'claimed_by',
   'heartbeat_at',
+  'attempts',
   'created_at',
   'started_at',
   'finished_at',

@@ -30,6 +30,25 @@ export class DeploymentAnnouncer implements DeploymentListener {
         status: deployment.status,
       },
     });
+    if (deployment.status === 'awaiting_approval') {
+      // The team that owns the service is who approves (or asks whoever may).
+      await this.notifications
+        .send({
+          recipients: { type: 'entity', entityRef: deployment.ownerRef },
+          payload: {
+            title: `${deployment.service} ${deployment.version} awaits approval for ${deployment.channel}`,
+            description: `Requested by ${deployment.requestedBy}.`,
+            link: `/catalog/default/component/${deployment.service}/deploy`,
+            severity: 'normal',
+            topic: `deploy:${deployment.service}`,
+          },
+        })
+        .catch(error =>
+          this.logger.warn(
+            `Could not notify ${deployment.ownerRef} about ${deployment.id}: ${error}`,
+          ),
+        );
+    }
     if (deployment.status === 'failed' || deployment.status === 'rolled_back') {
       await this.notifications
         .send({

@@ -1,5 +1,4 @@
 import type { V1Job, V1Pod } from '@kubernetes/client-node';
-import { NotFoundError } from '@backstage/errors';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
   Deployment,
@@ -12,11 +11,12 @@ import {
 import {
   DeploymentStore,
   DeploymentTransition,
+  NewDeploymentEvent,
   StoredDeployment,
 } from '../database/DeploymentStore';
+import { ClaimLostError } from '../database/ClaimLostError';
 import { ClusterClient } from '../kubernetes/ClusterClient';
 import { captureEvidence } from '../kubernetes/captureEvidence';
-import { ClusterError } from '../kubernetes/kubernetesErrors';
 import {
   VERSION_ANNOTATION,
   resolveNamespace,
@@ -30,6 +30,12 @@ import {
 } from '../manifests/renderedSet';
 import { SET_LABELS } from '../manifests/stampSet';
 import { SetVerdict, judgeSet } from './judgeSet';
+import { permanentReason } from './classifyError';
+import {
+  describeWindow,
+  insideWindow,
+  untilWindowOpens,
+} from '../service/deployWindow';
 import { releaseStuckStatefulSetPods } from './releaseStuckPods';
 import { reportSet } from './reportSet';
 import { pruneObjects, withoutMigrations } from './pruneObjects';
@@ -39,12 +45,12 @@ export type StepOutcome = { next: 'wait'; ms: number } | { next: 'done' };
 
 /** Step names stored in `deployments.step`, so a resumed run skips work already done. */
 const APPLIED = 'applied';
-const CHECKED = 'checked';
+const WAITING_FOR_WINDOW = 'waiting-for-window';
+
+/** The longest a waiting deployment sleeps before it looks again (config may change). */
+const MAX_WAIT_MS = 15 * 60_000;
 
 const POLL_MS = 1000;
-
-/** Answers of the API server that no retry changes: the set itself is wrong, or may not be applied. */
-const PERMANENT_STATUS_CODES = new Set([400, 403, 404, 409, 422]);
 
 /** Tells open pages and the owning team that a deployment changed. */
 export interface DeploymentListener {
@@ -81,7 +87,7 @@ export class DeploymentRunner {
    */
   async step(
     deployment: StoredDeployment,
-    workerId: string,
+    driver: { claim: string; signal: AbortSignal },
   ): Promise<StepOutcome> {
     const { store } = this.options;
     const service = await store.getService(deployment.service);
@@ -89,7 +95,7 @@ export class DeploymentRunner {
       c => c.name === deployment.channel,
     );
     if (!service || !channel) {
-      await this.finish(deployment, workerId, 'failed', {
+      await this.finish(deployment, driver.claim, 'failed', {
         message: `${
           !service
             ? `service ${deployment.service}`
@@ -107,7 +113,7 @@ export class DeploymentRunner {
     });
     const pinned = { ...service, spec };
     const target: Target = {
-      workerId,
+      ...driver,
       service: pinned,
       channel,
       namespace,
@@ -135,6 +141,81 @@ export class DeploymentRunner {
         // awaiting approval, or final: nothing for the worker to do.
         return { next: 'done' };
     }
+  }
+
+  /**
+   * Ends a deployment on an error no retry fixes (or after too many retries
+   * in a row), with the reason on its timeline. A rollout already applied is
+   * rolled back when the channel says so; a migration Job still running is
+   * deleted.
+   */
+  async failOnError(
+    deployment: StoredDeployment,
+    claim: string,
+    reason: string,
+  ): Promise<void> {
+    const channel = this.options.channels.find(
+      c => c.name === deployment.channel,
+    );
+    const applied =
+      deployment.status === 'soaking' ||
+      (deployment.status === 'rolling_out' && deployment.step === APPLIED);
+    if (applied && channel?.policy.autoRollback && deployment.previousVersion) {
+      await this.move(
+        deployment,
+        claim,
+        [deployment.status],
+        'rolling_back',
+        {
+          result: {
+            ...deployment.result,
+            rollout: { state: 'failed', message: reason, reason: 'Error' },
+          },
+        },
+        {
+          type: 'rollout-failed',
+          message: `Rollout failed: ${reason}. Rolling back to ${deployment.previousVersion}.`,
+        },
+      );
+      return;
+    }
+    if (deployment.status === 'migrating') {
+      await this.deleteMigrationJobs(deployment).catch(error =>
+        this.options.logger.warn(
+          `Could not delete the migration Job of ${deployment.id}: ${error}`,
+        ),
+      );
+    }
+    await this.finish(deployment, claim, 'failed', {
+      message: `Failed while ${deployment.status.replace('_', ' ')}: ${reason}`,
+      from: [deployment.status],
+    });
+  }
+
+  /**
+   * Deletes a deployment's migration Jobs (and their pods), for a deployment
+   * cancelled, aborted or failed while migrating: what is stopped must not
+   * keep changing the database. Returns the names deleted.
+   */
+  async deleteMigrationJobs(deployment: Deployment): Promise<string[]> {
+    const channel = this.options.channels.find(
+      c => c.name === deployment.channel,
+    );
+    const set = await this.options.store.getDeploymentSet(deployment.id);
+    if (!channel || !set) {
+      return [];
+    }
+    const client = this.options.clusterFor(channel.cluster);
+    const jobs = set.objects.filter(isMigrationJob);
+    for (const job of jobs) {
+      await client.deleteObject({
+        apiVersion: job.apiVersion!,
+        kind: 'Job',
+        namespace: job.metadata!.namespace,
+        name: job.metadata!.name!,
+      });
+    }
+    return jobs.map(job => job.metadata!.name!);
   }
 
   /** The set stored with the deployment; generated from its spec for one recorded before sets were. */
@@ -173,7 +254,7 @@ export class DeploymentRunner {
           name: object.metadata!.name!,
         });
       } catch (error) {
-        const problem = permanentRefusal(error);
+        const problem = permanentReason(error);
         if (problem) {
           return `Slipway could not read ${describeObject(object)}: ${problem}`;
         }
@@ -198,7 +279,7 @@ export class DeploymentRunner {
       try {
         await t.client.applyObjects([object], undefined, { dryRun: true });
       } catch (error) {
-        const problem = permanentRefusal(error);
+        const problem = permanentReason(error);
         if (problem) {
           return `The cluster refused ${describeObject(
             object,
@@ -214,15 +295,46 @@ export class DeploymentRunner {
     deployment: StoredDeployment,
     t: Target,
   ): Promise<StepOutcome> {
-    if (deployment.step !== CHECKED) {
-      const problem = await this.check(t);
-      if (problem) {
-        await this.finish(deployment, t.workerId, 'failed', {
-          message: `${problem}. Nothing was applied.`,
+    // The window is checked when the deployment is about to start, however
+    // long it waited for its approval.
+    const window = t.channel.policy.deployWindow;
+    const now = new Date();
+    if (window && !insideWindow(window, now)) {
+      const untilOpen = untilWindowOpens(window, now);
+      if (untilOpen === undefined) {
+        await this.finish(deployment, t.claim, 'failed', {
+          message: `${t.channel.name}'s deploy window names no day, so it never opens. Nothing was applied.`,
           from: ['requested'],
         });
         return { next: 'done' };
       }
+      if (deployment.step !== WAITING_FOR_WINDOW) {
+        await this.mark(
+          deployment,
+          t,
+          'requested',
+          {
+            type: 'waiting-for-window',
+            message: `${t.channel.name} takes deployments only ${describeWindow(
+              window,
+            )}; this one starts when the window opens, in ${Math.ceil(
+              untilOpen / 60_000,
+            )} min`,
+          },
+          undefined,
+          WAITING_FOR_WINDOW,
+        );
+        await this.notify(deployment.id);
+      }
+      return { next: 'wait', ms: Math.min(untilOpen, MAX_WAIT_MS) };
+    }
+    const problem = await this.check(t);
+    if (problem) {
+      await this.finish(deployment, t.claim, 'failed', {
+        message: `${problem}. Nothing was applied.`,
+        from: ['requested'],
+      });
+      return { next: 'done' };
     }
     const last = await this.options.store.lastSucceeded(
       t.service.name,
@@ -238,7 +350,7 @@ export class DeploymentRunner {
       : 'rolling_out';
     await this.move(
       deployment,
-      t.workerId,
+      t.claim,
       ['requested'],
       to,
       {
@@ -267,19 +379,15 @@ export class DeploymentRunner {
     if (deployment.step !== APPLIED) {
       // Config and accounts may be applied now; the workloads are not
       // touched until the migration has succeeded.
+      t.signal.throwIfAborted();
       await t.client.applyObjects(
         t.set.objects.filter(o => phaseOf(o) === 'config'),
       );
       for (const job of jobs) {
+        t.signal.throwIfAborted();
         await t.client.createJob(job as V1Job);
       }
-      await store.transition(deployment.id, {
-        from: ['migrating'],
-        to: 'migrating',
-        step: APPLIED,
-        workerId: t.workerId,
-      });
-      await store.appendEvent(deployment.id, {
+      await this.mark(deployment, t, 'migrating', {
         type: 'migration-started',
         message: `Running migration Job ${jobNames.join(', ')} with ${
           t.service.spec.image
@@ -291,13 +399,20 @@ export class DeploymentRunner {
       const jobName = job.metadata!.name!;
       const current = await t.client.getJob(t.namespace, jobName);
       if (!current) {
-        // Deleted by someone else: create it again on the next step.
-        await store.transition(deployment.id, {
+        // Deleted by someone else before it finished. A migration runs
+        // once: it is not created again behind the team's back.
+        await this.finish(deployment, t.claim, 'failed', {
+          message: `Migration Job ${jobName} disappeared before it finished (deleted by someone else?). It is not run again: a migration must run once; deploy again to run it. The running version was not changed.`,
+          result: {
+            migration: {
+              state: 'failed',
+              message: 'the Job disappeared',
+              job: jobName,
+            },
+          },
           from: ['migrating'],
-          to: 'migrating',
-          workerId: t.workerId,
         });
-        return { next: 'wait', ms: POLL_MS };
+        return { next: 'done' };
       }
       const pods = await t.client.listPods(t.namespace, `job-name=${jobName}`);
       const verdict = evaluateJob(current, pods);
@@ -312,8 +427,8 @@ export class DeploymentRunner {
           labelSelector: `job-name=${jobName}`,
           objectNames: [jobName],
         });
-        await store.addEvidence(deployment.id, evidence);
-        await this.finish(deployment, t.workerId, 'failed', {
+        await store.addEvidence(deployment.id, evidence, { claim: t.claim });
+        await this.finish(deployment, t.claim, 'failed', {
           message: `Migration failed: ${verdict.message}. The running version was not changed.`,
           result: {
             migration: {
@@ -340,7 +455,7 @@ export class DeploymentRunner {
         : `${jobs.length} migration Jobs completed`;
     await this.move(
       deployment,
-      t.workerId,
+      t.claim,
       ['migrating'],
       'rolling_out',
       {
@@ -364,19 +479,19 @@ export class DeploymentRunner {
   ): Promise<StepOutcome> {
     let appliedAt = deployment.result?.appliedAt;
     if (deployment.step !== APPLIED) {
+      t.signal.throwIfAborted();
       await t.client.applyObjects(withoutMigrations(t.set.objects));
       appliedAt = new Date().toISOString();
-      await this.options.store.transition(deployment.id, {
-        from: ['rolling_out'],
-        to: 'rolling_out',
-        step: APPLIED,
-        workerId: t.workerId,
-        result: { ...deployment.result, appliedAt },
-      });
-      await this.options.store.appendEvent(deployment.id, {
-        type: 'rollout-started',
-        message: `Rolling out ${t.service.spec.image}:${deployment.version}`,
-      });
+      await this.mark(
+        deployment,
+        t,
+        'rolling_out',
+        {
+          type: 'rollout-started',
+          message: `Rolling out ${t.service.spec.image}:${deployment.version}`,
+        },
+        { ...deployment.result, appliedAt },
+      );
     }
     const verdict = await this.judge(t, appliedAt);
     if (verdict.state === 'progressing') {
@@ -386,7 +501,7 @@ export class DeploymentRunner {
       await this.pruneAfter(deployment, t, t.set);
       const reported = await reportSet(t.client, t.set.objects);
       if (reported.length > 0) {
-        await this.options.store.appendEvent(deployment.id, {
+        await this.event(deployment, t, {
           type: 'reported',
           message: reported
             .map(r => `${r.kind} ${r.name}: ${r.health} (${r.message})`)
@@ -406,7 +521,7 @@ export class DeploymentRunner {
       if (t.channel.policy.soakSeconds > 0) {
         await this.move(
           deployment,
-          t.workerId,
+          t.claim,
           ['rolling_out'],
           'soaking',
           { result },
@@ -417,7 +532,7 @@ export class DeploymentRunner {
         );
         return { next: 'wait', ms: POLL_MS };
       }
-      await this.finish(deployment, t.workerId, 'succeeded', {
+      await this.finish(deployment, t.claim, 'succeeded', {
         message: verdict.message,
         result,
         from: ['rolling_out'],
@@ -435,6 +550,10 @@ export class DeploymentRunner {
     if (verdict.state === 'failed') {
       return this.fail(deployment, t, verdict, ['soaking']);
     }
+    const overBudget = await this.countUnhealthy(deployment, t, verdict);
+    if (overBudget) {
+      return this.fail(deployment, t, overBudget, ['soaking']);
+    }
     // The soak counts from the moment the rollout was judged complete, kept
     // in the result so each poll needs no read of the timeline.
     const soakStart =
@@ -447,11 +566,76 @@ export class DeploymentRunner {
         ms: Math.min(Math.max(remaining * 1000, POLL_MS), 5000),
       };
     }
-    await this.finish(deployment, t.workerId, 'succeeded', {
+    await this.finish(deployment, t.claim, 'succeeded', {
       message: `Soaked for ${t.channel.policy.soakSeconds}s and stayed healthy`,
       from: ['soaking'],
     });
     return { next: 'done' };
+  }
+
+  /**
+   * Adds up how long the workloads were unhealthy during the soak (kept in
+   * the result, so a restart loses none of it); past the channel's budget,
+   * the verdict that fails the soak.
+   */
+  private async countUnhealthy(
+    deployment: StoredDeployment,
+    t: Target,
+    verdict: SetVerdict,
+  ): Promise<SetVerdict | undefined> {
+    const soak = deployment.result?.soak ?? { unavailableSeconds: 0 };
+    const now = Date.now();
+    const healthy = verdict.state === 'complete';
+    if (healthy && !soak.unhealthySince) {
+      return undefined;
+    }
+    const since = soak.unhealthySince ? Date.parse(soak.unhealthySince) : now;
+    const unavailableSeconds = soak.unavailableSeconds + (now - since) / 1000;
+    const budget = t.channel.policy.soakUnavailableSeconds;
+    if (!healthy && unavailableSeconds > budget) {
+      const failed = verdict.objects.find(o => o.state !== 'complete');
+      return {
+        ...verdict,
+        state: 'failed',
+        reason: 'SoakUnavailable',
+        message: `unhealthy for ${Math.round(
+          unavailableSeconds,
+        )}s during the soak, over the channel's budget of ${budget}s: ${
+          verdict.message
+        }`,
+        failed,
+      };
+    }
+    if (!healthy && soak.unhealthySince) {
+      // Still unhealthy: recorded when it started.
+      return undefined;
+    }
+    await this.mark(
+      deployment,
+      t,
+      'soaking',
+      healthy
+        ? {
+            type: 'soak-recovered',
+            message: `Healthy again; unhealthy for ${Math.round(
+              unavailableSeconds,
+            )}s of the ${budget}s budget so far`,
+          }
+        : {
+            type: 'soak-unhealthy',
+            message: `Unhealthy during the soak: ${verdict.message}`,
+          },
+      {
+        ...deployment.result,
+        soak: {
+          unavailableSeconds: healthy
+            ? unavailableSeconds
+            : soak.unavailableSeconds,
+          unhealthySince: healthy ? undefined : new Date(since).toISOString(),
+        },
+      },
+    );
+    return undefined;
   }
 
   /**
@@ -486,32 +670,32 @@ export class DeploymentRunner {
     let appliedAt = deployment.result?.appliedAt;
     if (deployment.step !== APPLIED) {
       if (!last) {
-        await this.finish(deployment, t.workerId, 'failed', {
+        await this.finish(deployment, t.claim, 'failed', {
           message: `Nothing to roll back to: no deployment of ${t.service.name} has succeeded in ${t.channel.name}`,
           from: ['rolling_back'],
         });
         return { next: 'done' };
       }
+      t.signal.throwIfAborted();
       await t.client.applyObjects(withoutMigrations(restored.set.objects));
       appliedAt = new Date().toISOString();
-      await this.options.store.transition(deployment.id, {
-        from: ['rolling_back'],
-        to: 'rolling_back',
-        step: APPLIED,
-        workerId: t.workerId,
-        result: { ...deployment.result, appliedAt },
-      });
-      await this.options.store.appendEvent(deployment.id, {
-        type: 'rollback-started',
-        message: `Restoring ${last.version}, the set of deployment ${last.id} as it was applied`,
-      });
+      await this.mark(
+        deployment,
+        t,
+        'rolling_back',
+        {
+          type: 'rollback-started',
+          message: `Restoring ${last.version}, the set of deployment ${last.id} as it was applied`,
+        },
+        { ...deployment.result, appliedAt },
+      );
     }
     const released = await releaseStuckStatefulSetPods(
       t.client,
       restored.set.objects,
     );
     if (released.length > 0) {
-      await this.options.store.appendEvent(deployment.id, {
+      await this.event(deployment, t, {
         type: 'pods-released',
         message: `Deleted pods stuck on the failed template so their StatefulSet can restore them: ${released.join(
           ', ',
@@ -527,7 +711,7 @@ export class DeploymentRunner {
       // What the failed set added and the restored one lacks goes too.
       await this.pruneAfter(deployment, restored, t.set);
     }
-    await this.finish(deployment, t.workerId, ok ? 'rolled_back' : 'failed', {
+    await this.finish(deployment, t.claim, ok ? 'rolled_back' : 'failed', {
       message: ok
         ? `Rolled back to ${last?.version ?? previous}, which is healthy again`
         : `Rolling back to ${last?.version ?? previous} failed too: ${
@@ -587,7 +771,7 @@ export class DeploymentRunner {
       channel: t.channel.name,
     });
     if (outcome.deleted.length > 0 || outcome.kept.length > 0) {
-      await store.appendEvent(deployment.id, {
+      await this.event(deployment, t, {
         type: 'pruned',
         message: [
           outcome.deleted.length
@@ -622,7 +806,7 @@ export class DeploymentRunner {
         podTemplateHash: failed.podTemplateHash,
         objectNames: [failed.name],
       });
-      await store.addEvidence(deployment.id, evidence);
+      await store.addEvidence(deployment.id, evidence, { claim: t.claim });
     }
     const result: DeploymentResult = {
       ...deployment.result,
@@ -631,7 +815,7 @@ export class DeploymentRunner {
     if (t.channel.policy.autoRollback && deployment.previousVersion) {
       await this.move(
         deployment,
-        t.workerId,
+        t.claim,
         from,
         'rolling_back',
         { result },
@@ -649,7 +833,7 @@ export class DeploymentRunner {
       );
       return { next: 'wait', ms: 0 };
     }
-    await this.finish(deployment, t.workerId, 'failed', {
+    await this.finish(deployment, t.claim, 'failed', {
       message: `Rollout failed: ${message}`,
       result,
       data: { reason },
@@ -692,32 +876,71 @@ export class DeploymentRunner {
     return parts.join('\n');
   }
 
+  /**
+   * Records where the deployment is within its status (by default: its
+   * objects were applied), with its event, in one write.
+   */
+  private async mark(
+    deployment: StoredDeployment,
+    t: Target,
+    status: DeploymentStatus,
+    event: NewDeploymentEvent,
+    result?: DeploymentResult,
+    step: string = APPLIED,
+  ) {
+    const marked = await this.options.store.transition(deployment.id, {
+      from: [status],
+      to: status,
+      step,
+      claim: t.claim,
+      result,
+      event,
+    });
+    if (!marked) {
+      throw new ClaimLostError(
+        `deployment ${deployment.id} was moved on by someone else`,
+      );
+    }
+  }
+
+  /** A timeline event, written only while the claim holds. */
+  private async event(
+    deployment: StoredDeployment,
+    t: Target,
+    event: NewDeploymentEvent,
+  ) {
+    await this.options.store.appendEvent(deployment.id, event, {
+      claim: t.claim,
+    });
+  }
+
   private async move(
     deployment: StoredDeployment,
-    workerId: string,
+    claim: string,
     from: DeploymentStatus[],
     to: DeploymentStatus,
-    patch: Omit<DeploymentTransition, 'from' | 'to' | 'workerId'>,
+    patch: Omit<DeploymentTransition, 'from' | 'to' | 'claim' | 'event'>,
     event: { type: string; message: string; data?: Record<string, unknown> },
   ) {
-    const { store } = this.options;
-    const moved = await store.transition(deployment.id, {
+    const moved = await this.options.store.transition(deployment.id, {
       ...patch,
       from,
       to,
-      workerId,
+      claim,
+      event,
     });
     if (!moved) {
-      // Cancelled, or the claim was lost: whoever moved it records their own event.
-      return;
+      // Aborted, or the claim was lost: whoever moved it recorded their own event.
+      throw new ClaimLostError(
+        `deployment ${deployment.id} was moved on by someone else`,
+      );
     }
-    await store.appendEvent(deployment.id, event);
     await this.notify(deployment.id);
   }
 
   private async finish(
     deployment: StoredDeployment,
-    workerId: string,
+    claim: string,
     to: DeploymentStatus,
     options: {
       message: string;
@@ -728,7 +951,7 @@ export class DeploymentRunner {
   ) {
     await this.move(
       deployment,
-      workerId,
+      claim,
       options.from ?? [deployment.status],
       to,
       { result: options.result ?? deployment.result },
@@ -749,28 +972,16 @@ export class DeploymentRunner {
 }
 
 interface Target {
-  workerId: string;
+  /** The claim's token: every write applies only while it holds. */
+  claim: string;
+  /** Aborted when the claim is lost: nothing more is applied. */
+  signal: AbortSignal;
   service: Service;
   channel: ReleaseChannel;
   namespace: string;
   client: ClusterClient;
   /** The objects this deployment applies. */
   set: RenderedSet;
-}
-
-/** Why the API server refused an object for good, or undefined when a retry may help. */
-function permanentRefusal(error: unknown): string | undefined {
-  if (error instanceof NotFoundError) {
-    return `${error.message} (does the channel's namespace exist?)`;
-  }
-  if (
-    error instanceof ClusterError &&
-    error.statusCode !== undefined &&
-    PERMANENT_STATUS_CODES.has(error.statusCode)
-  ) {
-    return error.message;
-  }
-  return undefined;
 }
 
 function describeSource(set: RenderedSet): string {

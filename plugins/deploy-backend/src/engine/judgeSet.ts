@@ -9,8 +9,10 @@ import {
   newPodsOf,
 } from '@slipway/plugin-deploy-common';
 import { ClusterClient } from '../kubernetes/ClusterClient';
+import { DEPLOYMENT_ID_ANNOTATION } from '../kubernetes/renderServiceObjects';
 import { selectorQuery } from '../kubernetes/labelSelectors';
 import { isMigrationJob } from '../manifests/kinds';
+import { podSpecOf } from '../manifests/injectVersion';
 import { SetObject, describeObject } from '../manifests/renderedSet';
 
 const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
@@ -23,6 +25,8 @@ export interface ObjectVerdict extends RolloutVerdict {
   podSelector?: string;
   /** A Deployment's newest ReplicaSet, whose pods are the new revision. */
   podTemplateHash?: string;
+  /** Paused (spec.paused): it will not progress until someone resumes it. */
+  paused?: boolean;
 }
 
 /** The judgement of a whole set: failed if one object failed, complete when all are. */
@@ -45,10 +49,40 @@ export function isGating(object: SetObject): boolean {
   return GATING_KINDS.has(object.kind ?? '') && !isMigrationJob(object);
 }
 
+/** The images of a pod template's containers, in order, for comparing what runs with what was applied. */
+function imagesOf(workload: SetObject): string {
+  const containers: Array<{ image?: string }> =
+    podSpecOf(workload)?.containers ?? [];
+  return containers.map(c => c.image ?? '').join(',');
+}
+
+/**
+ * Whether a Deployment still runs what this set applied: someone else's
+ * change since (`kubectl rollout undo`, a GitOps tool applying its own
+ * manifest) replaces the deployment id Slipway stamped, or the images.
+ */
+function changedByOthers(
+  object: SetObject,
+  live: Record<string, any>,
+): string | undefined {
+  const applied = object.metadata?.annotations?.[DEPLOYMENT_ID_ANNOTATION];
+  const now = live.metadata?.annotations?.[DEPLOYMENT_ID_ANNOTATION];
+  if (applied && now !== applied) {
+    return `it now carries ${
+      now ? `deployment ${now}` : 'no Slipway deployment'
+    }, not ${applied}`;
+  }
+  if (imagesOf(live) !== imagesOf(object)) {
+    return `it now runs ${imagesOf(live)}, not ${imagesOf(object)}`;
+  }
+  return undefined;
+}
+
 async function judgeObject(
   client: ClusterClient,
   object: SetObject,
   crashLoopRestartThreshold?: number,
+  appliedAt?: string,
 ): Promise<ObjectVerdict> {
   const kind = object.kind!;
   const name = object.metadata!.name!;
@@ -72,6 +106,15 @@ async function judgeObject(
   const options = { crashLoopRestartThreshold };
   switch (kind) {
     case 'Deployment': {
+      const changed = changedByOthers(object, live);
+      if (changed) {
+        return {
+          ...base,
+          state: 'failed',
+          reason: 'ChangedByOthers',
+          message: `Deployment ${name} was changed by someone else after Slipway applied it: ${changed}. This deployment's revision is not what runs.`,
+        };
+      }
       const revision = live.metadata?.annotations?.[REVISION_ANNOTATION];
       const replicaSets = podSelector
         ? await client.listReplicaSets(namespace, podSelector)
@@ -82,6 +125,23 @@ async function judgeObject(
           rs.metadata?.annotations?.[REVISION_ANNOTATION] === revision &&
           rs.metadata?.ownerReferences?.some(o => o.uid === live.metadata?.uid),
       );
+      // The controller copies the Deployment's annotations to its newest
+      // ReplicaSet: until it carries this set's deployment id, the revision
+      // judged may be an earlier one.
+      const appliedId =
+        object.metadata?.annotations?.[DEPLOYMENT_ID_ANNOTATION];
+      if (
+        appliedId &&
+        newest &&
+        newest.metadata?.annotations?.[DEPLOYMENT_ID_ANNOTATION] !== appliedId
+      ) {
+        return {
+          ...base,
+          podSelector,
+          state: 'progressing',
+          message: `Waiting for ${name}'s new ReplicaSet to take this deployment's revision`,
+        };
+      }
       const podTemplateHash = newest?.metadata?.labels?.['pod-template-hash'];
       const pods =
         podTemplateHash && podSelector
@@ -94,7 +154,8 @@ async function judgeObject(
         ...base,
         podSelector,
         podTemplateHash,
-        ...evaluateRollout(live, { ...options, pods }),
+        paused: live.spec?.paused === true,
+        ...evaluateRollout(live, { ...options, pods, appliedAt }),
       };
     }
     case 'StatefulSet':
@@ -162,7 +223,12 @@ export async function judgeSet(
     objects
       .filter(isGating)
       .map(object =>
-        judgeObject(client, object, options.crashLoopRestartThreshold),
+        judgeObject(
+          client,
+          object,
+          options.crashLoopRestartThreshold,
+          options.deadline?.since,
+        ),
       ),
   );
   const { deadline } = options;
@@ -170,13 +236,19 @@ export async function judgeSet(
     deadline &&
     (options.now ?? new Date()).getTime() - Date.parse(deadline.since) >
       deadline.seconds * 1000;
+  // A Deployment has its own progress deadline, except while paused, when
+  // nothing progresses until someone resumes it.
   const judged = verdicts.map(v =>
-    overdue && v.state === 'progressing' && v.kind !== 'Deployment'
+    overdue &&
+    v.state === 'progressing' &&
+    (v.kind !== 'Deployment' || v.paused)
       ? {
           ...v,
           state: 'failed' as const,
-          reason: 'ProgressDeadlineExceeded',
-          message: `${v.kind} ${v.name} did not finish within the ${deadline.seconds}s progress deadline: ${v.message}`,
+          reason: v.paused ? 'DeploymentPaused' : 'ProgressDeadlineExceeded',
+          message: v.paused
+            ? `Deployment ${v.name} is paused and did not progress within the ${deadline.seconds}s progress deadline; resume it (kubectl rollout resume) before deploying`
+            : `${v.kind} ${v.name} did not finish within the ${deadline.seconds}s progress deadline: ${v.message}`,
         }
       : v,
   );

@@ -38,6 +38,7 @@ const channel = (name: string): ReleaseChannel => ({
     approvalRequired: false,
     approverMustDiffer: true,
     soakSeconds: 0,
+    soakUnavailableSeconds: 60,
     autoRollback: true,
     progressDeadlineSeconds: 90,
   },

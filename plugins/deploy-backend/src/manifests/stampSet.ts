@@ -22,7 +22,10 @@ export const SET_LABELS = {
 export const PRUNE_ANNOTATION = 'slipway.dev/prune';
 
 /** How long a finished migration Job (and its logs) stays, unless the Job says. */
-export const MIGRATION_JOB_TTL_SECONDS = 3600;
+export /** A migration Job's deadline when its manifest sets none. */
+const MIGRATION_JOB_DEADLINE_SECONDS = 1800;
+
+const MIGRATION_JOB_TTL_SECONDS = 3600;
 
 /**
  * A migration Job's name for one deployment: Jobs cannot be changed once
@@ -96,8 +99,13 @@ export function stampSet(
         object.metadata.name!,
         context.deploymentId,
       );
+      // A migration runs once: no silent retries (Kubernetes' default is
+      // six), a deadline, and the Job cleaned up after a while.
       object.spec = {
         ...object.spec,
+        backoffLimit: object.spec?.backoffLimit ?? 0,
+        activeDeadlineSeconds:
+          object.spec?.activeDeadlineSeconds ?? MIGRATION_JOB_DEADLINE_SECONDS,
         ttlSecondsAfterFinished:
           object.spec?.ttlSecondsAfterFinished ?? MIGRATION_JOB_TTL_SECONDS,
       };

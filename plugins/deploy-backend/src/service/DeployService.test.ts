@@ -7,6 +7,7 @@ const policy = {
   approvalRequired: false,
   approverMustDiffer: true,
   soakSeconds: 0,
+  soakUnavailableSeconds: 60,
   autoRollback: true,
   progressDeadlineSeconds: 60,
 };
@@ -166,7 +167,7 @@ describe('DeployService', () => {
     );
   });
 
-  it('cancels only before the rollout starts', async () => {
+  it('stops a deployment in any status that is not final, and fences out its driver', async () => {
     const { service, store } = await setup();
     const queued = await service.createDeployment(
       { service: 'checkout', channel: 'dev', version: '1.0.0' },
@@ -179,13 +180,67 @@ describe('DeployService', () => {
       { service: 'checkout', channel: 'dev', version: '1.0.1' },
       alice,
     );
+    const claimed = await store.claimNext({ workerId: 'w', leaseSeconds: 60 });
+    expect(claimed?.id).toBe(rolling.id);
+    await store.transition(rolling.id, {
+      from: ['requested'],
+      to: 'soaking',
+      startedAt: '2026-11-27T10:00:00.000Z',
+      claim: claimed!.claim,
+    });
+    const stopped = await service.cancel(rolling.id, 'user:default/alice');
+    expect(stopped.status).toBe('cancelled');
+    const events = await store.listEvents(rolling.id);
+    expect(events[events.length - 1].message).toBe(
+      'Cancelled by user:default/alice while soaking. Its objects stay as they were applied; roll back to restore the last version that succeeded',
+    );
+    // The driver's claim is gone: its next write changes nothing.
+    expect(await store.heartbeat(rolling.id, claimed!.claim!)).toBe(false);
+    await expect(
+      service.cancel(rolling.id, 'user:default/alice'),
+    ).rejects.toThrow('already ended (cancelled)');
+  });
+
+  it('pre-empts a rollout with a rollback, restoring the last version that succeeded', async () => {
+    const { service, store, succeed } = await setup();
+    await succeed('dev', '1.0.0');
+    await succeed('dev', '1.1.0');
+    const rolling = await service.createDeployment(
+      { service: 'checkout', channel: 'dev', version: '1.2.0' },
+      alice,
+    );
     await store.transition(rolling.id, {
       from: ['requested'],
       to: 'rolling_out',
+      startedAt: '2026-11-27T10:00:00.000Z',
     });
-    await expect(
-      service.cancel(rolling.id, 'user:default/alice'),
-    ).rejects.toThrow('roll back instead');
+    const rollback = await service.rollback('checkout', 'dev', alice);
+    expect(rollback).toMatchObject({
+      version: '1.1.0',
+      status: 'requested',
+      overrideReason: 'rollback from 1.2.0',
+    });
+    expect((await store.getDeployment(rolling.id))?.status).toBe('cancelled');
+    // A rollback under way is not pre-empted by another.
+    await store.transition(rollback.id, {
+      from: ['requested'],
+      to: 'rolling_back',
+    });
+    await expect(service.rollback('checkout', 'dev', alice)).rejects.toThrow(
+      'already rolling back',
+    );
+  });
+
+  it('refuses a rollback with nothing to restore without stopping what runs', async () => {
+    const { service, store } = await setup();
+    const rolling = await service.createDeployment(
+      { service: 'checkout', channel: 'dev', version: '1.0.0' },
+      alice,
+    );
+    await expect(service.rollback('checkout', 'dev', alice)).rejects.toThrow(
+      'no earlier successful version',
+    );
+    expect((await store.getDeployment(rolling.id))?.status).toBe('requested');
   });
 
   it('rolls back to the last version that succeeded before the current one', async () => {

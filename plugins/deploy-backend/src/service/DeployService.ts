@@ -7,7 +7,6 @@ import {
 import {
   CreateDeploymentRequest,
   Deployment,
-  DeployWindow,
   RegisterServiceRequest,
   ReleaseChannel,
   Service,
@@ -22,6 +21,8 @@ import {
   ServiceRegistration,
 } from '../database/DeploymentStore';
 import { newDeploymentId } from '../database/deploymentIds';
+import { describeWindow, insideWindow } from './deployWindow';
+import { DeploymentListener } from '../engine/DeploymentRunner';
 import { withoutMigrations } from '../engine/pruneObjects';
 import { ClusterError } from '../kubernetes/kubernetesErrors';
 import { SetBuilder } from '../manifests/SetBuilder';
@@ -73,6 +74,12 @@ export class DeployService {
     private readonly onRunnable: () => void = () => {},
     /** Renders what a deployment applies; the generated spec only, by default. */
     private readonly sets: SetBuilder = new SetBuilder(),
+    private readonly hooks: {
+      /** Told of every change a person makes (approval asked, cancelled …), to announce it. */
+      listener?: DeploymentListener;
+      /** Deletes a deployment's running migration Jobs; returns their names. */
+      stopMigration?: (deployment: Deployment) => Promise<string[]>;
+    } = {},
   ) {}
 
   listChannels(): ReleaseChannel[] {
@@ -107,7 +114,30 @@ export class DeployService {
    */
   async registerService(registration: ServiceRegistration): Promise<Service> {
     this.checkSpec(registration.spec);
+    this.checkNamespaces(registration.name);
     return this.store.registerService(registration);
+  }
+
+  /**
+   * A name must make a valid namespace in every channel: one that does not
+   * (too long for "{service}-{channel}") could be registered but never shown,
+   * provisioned or deployed there.
+   */
+  private checkNamespaces(name: string) {
+    for (const channel of this.channels) {
+      try {
+        resolveNamespace(channel.namespacePattern, {
+          service: name,
+          channel: channel.name,
+        });
+      } catch (error) {
+        throw new InputError(
+          `name: "${name}" cannot be deployed to channel ${channel.name}: ${
+            (error as Error).message
+          }; choose a name that fits the channel's namespace pattern`,
+        );
+      }
+    }
   }
 
   /** Channels must exist, and a hidden value (how readers see a literal) is not a value. */
@@ -266,11 +296,10 @@ export class DeployService {
       channel.policy.deployWindow &&
       !insideWindow(channel.policy.deployWindow, this.now())
     ) {
-      const w = channel.policy.deployWindow;
       throw new ConflictError(
-        `${channel.name} takes deployments only ${w.start}–${
-          w.end
-        } UTC on days ${w.days.join(', ')} (0 = Sunday)`,
+        `${channel.name} takes deployments only ${describeWindow(
+          channel.policy.deployWindow,
+        )}`,
       );
     }
 
@@ -308,6 +337,7 @@ export class DeployService {
             : ''
         }`,
       });
+      await this.announce(deployment.id);
     } else {
       this.onRunnable();
     }
@@ -537,6 +567,13 @@ export class DeployService {
     return this.deployment(id);
   }
 
+  /**
+   * Stops a deployment in any status that is not final: the way out that
+   * always works. Before anything was applied it is simply cancelled; a
+   * running migration Job is deleted; a rollout or soak stops where it is,
+   * with its objects left as applied (roll back to restore the last good
+   * version). Whoever was driving it loses its claim and writes nothing more.
+   */
   async cancel(id: string, by: string): Promise<Deployment> {
     const deployment = await this.deployment(id);
     if (isFinalDeploymentStatus(deployment.status)) {
@@ -544,25 +581,58 @@ export class DeployService {
         `deployment ${id} already ended (${deployment.status})`,
       );
     }
-    const cancellable = [
-      'requested',
-      'awaiting_approval',
-      'migrating',
-    ] as const;
+    await this.stop(deployment, `Cancelled by ${by}`);
+    return this.deployment(id);
+  }
+
+  /** Moves an active deployment to cancelled, saying why, and stops its migration. */
+  private async stop(deployment: Deployment, why: string): Promise<void> {
+    const { id, status } = deployment;
+    const applied = ['rolling_out', 'soaking', 'rolling_back'].includes(status);
     const moved = await this.store.transition(id, {
-      from: [...cancellable],
+      from: [status],
       to: 'cancelled',
+      event: {
+        type: 'cancelled',
+        message: `${why} while ${status.replace('_', ' ')}${
+          applied
+            ? '. Its objects stay as they were applied; roll back to restore the last version that succeeded'
+            : ''
+        }`,
+        data: { status },
+      },
     });
     if (!moved) {
       throw new ConflictError(
-        `deployment ${id} is ${deployment.status}; once the rollout has started, roll back instead of cancelling`,
+        `deployment ${id} changed while it was being stopped; reload and try again`,
       );
     }
-    await this.store.appendEvent(id, {
-      type: 'cancelled',
-      message: `Cancelled by ${by}`,
-    });
-    return this.deployment(id);
+    if (status === 'migrating' && this.hooks.stopMigration) {
+      const deleted = await this.hooks
+        .stopMigration(deployment)
+        .catch(
+          error =>
+            `could not be deleted (${
+              error instanceof Error ? error.message : error
+            })`,
+        );
+      await this.store.appendEvent(id, {
+        type: 'migration-stopped',
+        message: Array.isArray(deleted)
+          ? `Deleted migration Job ${deleted.join(
+              ', ',
+            )}; a migration cut short may have left the schema half-changed`
+          : `The migration Job ${deleted}; delete it by hand`,
+      });
+    }
+    await this.announce(id);
+  }
+
+  private async announce(id: string) {
+    const fresh = await this.store.getDeployment(id);
+    if (fresh && this.hooks.listener) {
+      await this.hooks.listener.onChange(fresh).catch(() => undefined);
+    }
   }
 
   /** Deploys the version that last succeeded before the current one in this channel. */
@@ -573,14 +643,24 @@ export class DeployService {
   ): Promise<Deployment> {
     const service = await this.service(serviceName);
     const channel = this.channel(channelName);
+    // On-call's way out pre-empts whatever runs in the channel: a rollout,
+    // a soak, a migration, a request. Only a rollback already under way
+    // stays.
+    const active = await this.store.getActiveDeployment(
+      service.name,
+      channel.name,
+    );
+    if (active?.status === 'rolling_back') {
+      throw new ConflictError(
+        `${service.name} is already rolling back in ${channel.name} (deployment ${active.id})`,
+      );
+    }
     const history = await this.store.listDeployments({
       service: service.name,
       channel: channel.name,
       status: 'succeeded',
       limit: 50,
     });
-    // After a failure left in place, the channel runs the failed set: go
-    // back to the last that succeeded. Otherwise, to the one before it.
     const [latest] = (
       await this.store.listDeployments({
         service: service.name,
@@ -589,14 +669,28 @@ export class DeployService {
       })
     ).items;
     const [current, ...older] = history.items;
+    // Failed, or stopped (or about to be) after it started: it may have left
+    // its objects in place, so the last that succeeded is what to restore.
+    // Otherwise, the version before the current one.
     const leftInPlace =
-      latest && latest.status === 'failed' && latest.id !== current?.id;
+      latest &&
+      latest.id !== current?.id &&
+      (latest.status === 'failed' ||
+        ((latest.status === 'cancelled' ||
+          !isFinalDeploymentStatus(latest.status)) &&
+          latest.startedAt !== undefined));
     const target = leftInPlace
       ? current
       : older.find(d => d.version !== current?.version);
     if (!target) {
       throw new ConflictError(
         `${service.name} has no earlier successful version in ${channel.name} to roll back to`,
+      );
+    }
+    if (active) {
+      await this.stop(
+        active,
+        `Pre-empted by a rollback requested by ${caller.userEntityRef}`,
       );
     }
     const from = leftInPlace ? latest.version : current.version;
@@ -682,13 +776,4 @@ function sideOf(deployment: Deployment): SetDiffSide {
     version: deployment.version,
     deploymentId: deployment.id,
   };
-}
-
-function insideWindow(window: DeployWindow, now: Date): boolean {
-  const hhmm = now.toISOString().slice(11, 16);
-  return (
-    window.days.includes(now.getUTCDay()) &&
-    hhmm >= window.start &&
-    hhmm < window.end
-  );
 }

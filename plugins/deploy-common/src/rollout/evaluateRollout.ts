@@ -39,6 +39,13 @@ export interface EvaluateWorkloadOptions {
 export interface EvaluateRolloutOptions extends EvaluateWorkloadOptions {
   /** The `deployment.kubernetes.io/revision` the caller expects, when it knows it. */
   expectedRevision?: string;
+  /**
+   * When the caller applied the revision it judges (ISO time): a
+   * `ProgressDeadlineExceeded` condition last updated before then belongs
+   * to an earlier rollout (a rollback to an existing ReplicaSet can see it)
+   * and is ignored.
+   */
+  appliedAt?: string;
 }
 
 const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
@@ -78,7 +85,13 @@ export function evaluateRollout(
   }
 
   const progressing = status.conditions?.find(c => c.type === 'Progressing');
-  if (progressing?.reason === 'ProgressDeadlineExceeded') {
+  const conditionTime =
+    progressing?.lastUpdateTime ?? progressing?.lastTransitionTime;
+  const stale =
+    options.appliedAt !== undefined &&
+    conditionTime !== undefined &&
+    Date.parse(String(conditionTime)) < Date.parse(options.appliedAt);
+  if (progressing?.reason === 'ProgressDeadlineExceeded' && !stale) {
     return {
       state: 'failed',
       reason: 'ProgressDeadlineExceeded',

@@ -8,6 +8,9 @@ export interface ObjectCondition {
   status: string;
   reason?: string;
   message?: string;
+  /** When the API server gives it: a Date (client-node) or an ISO string (JSON). */
+  lastUpdateTime?: Date | string;
+  lastTransitionTime?: Date | string;
 }
 
 /** @public */

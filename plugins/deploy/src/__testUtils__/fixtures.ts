@@ -9,6 +9,7 @@ const policy = {
   approvalRequired: false,
   approverMustDiffer: false,
   soakSeconds: 0,
+  soakUnavailableSeconds: 60,
   autoRollback: true,
   progressDeadlineSeconds: 600,
 };

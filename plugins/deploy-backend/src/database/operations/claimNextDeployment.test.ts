@@ -2,6 +2,7 @@ import { TestDatabaseId, TestDatabases } from '@backstage/backend-test-utils';
 import knexFactory, { Knex } from 'knex';
 import { DatabaseDeploymentStore } from '../DatabaseDeploymentStore';
 import { DeploymentsTableRow } from '../tables';
+import { ClaimLostError } from '../ClaimLostError';
 
 jest.setTimeout(60_000);
 
@@ -55,16 +56,15 @@ describe('claimNextDeployment', () => {
         await store.claimNext({ workerId: 'c', leaseSeconds: 60 }),
       ).toBeUndefined();
 
-      expect(await store.heartbeat(first, 'a')).toBe(true);
-      expect(await store.heartbeat(first, 'b')).toBe(false);
+      expect(await store.heartbeat(first, claimed!.claim!)).toBe(true);
+      expect(await store.heartbeat(first, next!.claim!)).toBe(false);
     });
 
     it('hands a claim whose worker stopped heartbeating to another worker', async () => {
       const { knex, store } = await createStore(databaseId);
       const [id] = await requestDeployments(store, 1);
-      expect(
-        (await store.claimNext({ workerId: 'a', leaseSeconds: 30 }))?.id,
-      ).toBe(id);
+      const a = await store.claimNext({ workerId: 'a', leaseSeconds: 30 });
+      expect(a?.id).toBe(id);
 
       // Worker a died 31 seconds ago.
       await knex<DeploymentsTableRow>('deployments')
@@ -75,26 +75,126 @@ describe('claimNextDeployment', () => {
         (await store.claimNext({ workerId: 'b', leaseSeconds: 30 }))?.id,
       ).toBe(id);
       // a comes back: its claim is gone, and so is its right to move the deployment.
-      expect(await store.heartbeat(id, 'a')).toBe(false);
+      expect(await store.heartbeat(id, a!.claim!)).toBe(false);
       expect(
         await store.transition(id, {
           from: ['requested'],
           to: 'migrating',
-          workerId: 'a',
+          claim: a!.claim,
+          event: { type: 'started', message: 'from a lost claim' },
         }),
       ).toBe(false);
-      expect(await store.release(id, 'a')).toBe(false);
+      await expect(
+        store.appendEvent(
+          id,
+          { type: 'x', message: 'from a lost claim' },
+          { claim: a!.claim },
+        ),
+      ).rejects.toThrow(ClaimLostError);
+      await expect(
+        store.addEvidence(
+          id,
+          {
+            kind: 'rollout',
+            capturedAt: new Date().toISOString(),
+            pods: [],
+            events: [],
+          },
+          { claim: a!.claim },
+        ),
+      ).rejects.toThrow(ClaimLostError);
+      expect(await store.listEvents(id)).toEqual([]);
+      expect(await store.listEvidence(id)).toEqual([]);
+      expect(await store.release(id, a!.claim!)).toBe(false);
+    });
+
+    it('even the same worker id gets a new claim, which fences out the old one', async () => {
+      const { knex, store } = await createStore(databaseId);
+      const [id] = await requestDeployments(store, 1);
+      const first = await store.claimNext({ workerId: 'w', leaseSeconds: 30 });
+      await knex<DeploymentsTableRow>('deployments')
+        .where('id', id)
+        .update({ heartbeat_at: new Date(Date.now() - 31_000) });
+      const second = await store.claimNext({ workerId: 'w', leaseSeconds: 30 });
+      expect(second?.id).toBe(id);
+      expect(second?.claim).not.toBe(first?.claim);
+      expect(await store.heartbeat(id, first!.claim!)).toBe(false);
+      expect(await store.heartbeat(id, second!.claim!)).toBe(true);
+    });
+
+    it('never hands a process a deployment it already drives', async () => {
+      const { store } = await createStore(databaseId);
+      const [id] = await requestDeployments(store, 1);
+      expect(
+        await store.claimNext({
+          workerId: 'w',
+          leaseSeconds: 0,
+          exclude: [id],
+        }),
+      ).toBeUndefined();
+    });
+
+    it('holds a released deployment until it is due, or woken', async () => {
+      const { store } = await createStore(databaseId);
+      const [id] = await requestDeployments(store, 1);
+      const claimed = await store.claimNext({
+        workerId: 'a',
+        leaseSeconds: 60,
+      });
+      expect(
+        await store.release(id, claimed!.claim!, {
+          dueInMs: 60_000,
+          attempts: 3,
+        }),
+      ).toBe(true);
+      expect(
+        await store.claimNext({ workerId: 'b', leaseSeconds: 60 }),
+      ).toBeUndefined();
+      expect((await store.getDeployment(id))?.attempts).toBe(3);
+
+      await store.wake(id);
+      const again = await store.claimNext({ workerId: 'b', leaseSeconds: 60 });
+      expect(again?.id).toBe(id);
+      // A move on ends the run of failures, and writes its event with it.
+      expect(
+        await store.transition(id, {
+          from: ['requested'],
+          to: 'rolling_out',
+          claim: again!.claim,
+          event: { type: 'started', message: 'moved' },
+        }),
+      ).toBe(true);
+      expect(await store.getDeployment(id)).toMatchObject({
+        status: 'rolling_out',
+        attempts: 0,
+      });
+      expect((await store.listEvents(id)).map(e => e.type)).toEqual([
+        'started',
+      ]);
+    });
+
+    it('drops the claim when someone else ends the deployment', async () => {
+      const { store } = await createStore(databaseId);
+      const [id] = await requestDeployments(store, 1);
+      const claimed = await store.claimNext({
+        workerId: 'a',
+        leaseSeconds: 60,
+      });
+      expect(
+        await store.transition(id, { from: ['requested'], to: 'cancelled' }),
+      ).toBe(true);
+      expect(await store.heartbeat(id, claimed!.claim!)).toBe(false);
     });
 
     it('makes a released deployment claimable again', async () => {
       const { store } = await createStore(databaseId);
       const [id] = await requestDeployments(store, 1);
-      await store.claimNext({ workerId: 'a', leaseSeconds: 60 });
+      const a = await store.claimNext({ workerId: 'a', leaseSeconds: 60 });
       expect(
         await store.claimNext({ workerId: 'b', leaseSeconds: 60 }),
       ).toBeUndefined();
 
-      expect(await store.release(id, 'a')).toBe(true);
+      expect(await store.release(id, a!.claim!)).toBe(true);
       expect(
         (await store.claimNext({ workerId: 'b', leaseSeconds: 60 }))?.id,
       ).toBe(id);

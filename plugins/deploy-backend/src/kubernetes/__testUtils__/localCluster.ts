@@ -52,6 +52,7 @@ export function testChannel(progressDeadlineSeconds = 60): ReleaseChannel {
       approvalRequired: false,
       approverMustDiffer: false,
       soakSeconds: 0,
+      soakUnavailableSeconds: 60,
       autoRollback: true,
       progressDeadlineSeconds,
     },
