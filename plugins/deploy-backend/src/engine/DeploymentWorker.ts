@@ -53,6 +53,8 @@ export class DeploymentWorker {
       workerId: string;
       settings?: Partial<WorkerSettings>;
       pollIntervalMs?: number;
+      /** The backoff before a retry; doubling from 2s to 30s by default. */
+      retryDelayMs?: (attempt: number) => number;
     },
   ) {
     this.settings = { ...DEFAULT_WORKER_SETTINGS, ...options.settings };
@@ -246,7 +248,7 @@ export class DeploymentWorker {
         );
         return false;
       }
-      const delay = retryDelayMs(attempts);
+      const delay = (this.options.retryDelayMs ?? retryDelayMs)(attempts);
       logger.warn(
         `Deployment ${id} step failed (attempt ${attempts} of ${this.settings.maxAttempts}), retrying in ${delay} ms: ${reason}`,
       );

@@ -553,16 +553,18 @@ export class DeployService {
         `${channel.name} needs approval by someone other than the requester (${deployment.requestedBy})`,
       );
     }
-    const moved = await this.store.approve(id, approver);
+    const moved = await this.store.transition(id, {
+      from: ['awaiting_approval'],
+      to: 'requested',
+      approvedBy: approver,
+      event: { type: 'approved', message: `Approved by ${approver}` },
+    });
     if (!moved) {
       throw new ConflictError(
         `deployment ${id} changed while it was being approved; reload and try again`,
       );
     }
-    await this.store.appendEvent(id, {
-      type: 'approved',
-      message: `Approved by ${approver}`,
-    });
+    await this.announce(id);
     this.onRunnable();
     return this.deployment(id);
   }

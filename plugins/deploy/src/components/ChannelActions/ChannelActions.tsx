@@ -6,6 +6,7 @@ import Box from '@material-ui/core/Box';
 import {
   ChannelStatus,
   Deployment,
+  DeploymentStatus,
   deployApprovePermission,
   deployCreatePermission,
   deployRollbackPermission,
@@ -116,16 +117,17 @@ export function ChannelActions(props: ChannelActionsProps) {
     },
     cancel: {
       title: `Cancel the deployment of ${active?.version} to ${channel.name}?`,
-      description:
-        'Steps already taken stay recorded; the deployment stops before its next step.',
+      description: cancelEffect(active?.status),
       confirmLabel: 'Cancel deployment',
       done: `Cancelled the deployment of ${active?.version}`,
     },
     rollback: {
       title: `Roll back ${service} in ${channel.name}?`,
-      description: `Replaces ${
-        running ?? 'the running version'
-      } with the version that ran before it.`,
+      description: active
+        ? `Stops the deployment of ${active.version} now and restores the last version that succeeded in ${channel.name}.`
+        : `Replaces ${
+            running ?? 'the running version'
+          } with the version that ran before it.`,
       confirmLabel: 'Roll back',
       done: `Rolling back ${service} in ${channel.name}`,
     },
@@ -228,4 +230,18 @@ export function ChannelActions(props: ChannelActionsProps) {
       )}
     </Box>
   );
+}
+
+/** What cancelling does, by where the deployment is. */
+function cancelEffect(status?: DeploymentStatus): string {
+  switch (status) {
+    case 'migrating':
+      return 'Its migration Job is deleted now; a migration cut short may leave the schema half-changed.';
+    case 'rolling_out':
+    case 'soaking':
+    case 'rolling_back':
+      return 'It stops now. Its objects stay as they were applied: roll back to restore the last version that succeeded.';
+    default:
+      return 'It stops before anything is applied.';
+  }
 }
