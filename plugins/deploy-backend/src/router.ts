@@ -94,7 +94,10 @@ export async function createRouter(
     middleware: [express.json({ limit: BODY_LIMIT })],
     validatorOptions: {
       validateRequests: {
-        coerceTypes: true,
+        // Bodies are JSON and must carry their types: coercion would store
+        // `replicas: null` as 0 and `command: [null]` as [""]. Path and query
+        // parameters, which are strings on the wire, are coerced regardless.
+        coerceTypes: false,
         allowUnknownQueryParameters: false,
       },
       validateResponses: options.validateResponses ?? false,
