@@ -804,7 +804,11 @@ export class DeploymentRunner {
         namespace: t.namespace,
         labelSelector: failed.podSelector,
         podTemplateHash: failed.podTemplateHash,
-        objectNames: [failed.name],
+        // The new ReplicaSet's events too: a quota or pod-security refusal
+        // of its pods is told there, with no pod to carry it.
+        objectNames: failed.podTemplateHash
+          ? [failed.name, `${failed.name}-${failed.podTemplateHash}`]
+          : [failed.name],
       });
       await store.addEvidence(deployment.id, evidence, { claim: t.claim });
     }
