@@ -30,7 +30,10 @@ import { DeploymentWorker } from './engine/DeploymentWorker';
 import { ClusterClient } from './kubernetes/ClusterClient';
 import { KubernetesClusterClient } from './kubernetes/KubernetesClusterClient';
 import { RolloutWatcher } from './kubernetes/RolloutWatcher';
-import { readClusterConfigs } from './kubernetes/clusterConfig';
+import {
+  readClusterConfigs,
+  readKubernetesTimeouts,
+} from './kubernetes/clusterConfig';
 import {
   deployServiceResourceRef,
   deployServiceRules,
@@ -74,6 +77,7 @@ export const deployPlugin = createBackendPlugin({
 
         const channels = readChannels(config);
         const kubeConfigs = readClusterConfigs(config);
+        const kubernetesTimeouts = readKubernetesTimeouts(config);
         channels.forEach((channel, i) => {
           if (!kubeConfigs.has(channel.cluster)) {
             throw new DeployConfigError(
@@ -89,7 +93,10 @@ export const deployPlugin = createBackendPlugin({
         const clients = new Map<string, ClusterClient>(
           [...kubeConfigs].map(([name, kubeConfig]) => [
             name,
-            KubernetesClusterClient.create(kubeConfig, { clusterName: name }),
+            KubernetesClusterClient.create(kubeConfig, {
+              clusterName: name,
+              ...kubernetesTimeouts,
+            }),
           ]),
         );
         const clusterFor = (name: string) => clients.get(name)!;
@@ -98,6 +105,7 @@ export const deployPlugin = createBackendPlugin({
         const watcher = RolloutWatcher.create({
           clusters: kubeConfigs,
           logger,
+          requestTimeoutMs: kubernetesTimeouts.requestTimeoutMs,
         });
 
         // Resource permissions are decided by DeployAuthorizer on the

@@ -21,6 +21,12 @@ import {
   statusCodeOf,
 } from './kubernetesErrors';
 import {
+  DEFAULT_TIMEOUTS,
+  KubernetesTimeouts,
+  TimedObjectApi,
+  timedConfiguration,
+} from './timedApiClients';
+import {
   APP_CONTAINER,
   DEPLOYMENT_ID_ANNOTATION,
   LABELS,
@@ -40,27 +46,42 @@ function resourceOf(object: { apiVersion?: string; kind?: string }): string {
 /** A {@link ClusterClient} over `@kubernetes/client-node`. */
 export class KubernetesClusterClient implements ClusterClient {
   /**
+   * Every call is aborted, and fails as a transient {@link ClusterError}
+   * saying it timed out, once it has run `requestTimeoutMs` (a pod log read:
+   * `logTimeoutMs`).
+   *
    * @param options.clusterName - the name error messages use; by default the
    *   kubeconfig's current cluster
    */
   static create(
     kubeConfig: KubeConfig,
-    options: { clusterName?: string } = {},
+    options: { clusterName?: string } & Partial<KubernetesTimeouts> = {},
   ): KubernetesClusterClient {
+    const timeouts = {
+      requestTimeoutMs:
+        options.requestTimeoutMs ?? DEFAULT_TIMEOUTS.requestTimeoutMs,
+      logTimeoutMs: options.logTimeoutMs ?? DEFAULT_TIMEOUTS.logTimeoutMs,
+    };
+    const timed = timedConfiguration(kubeConfig, timeouts.requestTimeoutMs);
     return new KubernetesClusterClient(
       options.clusterName ?? kubeConfig.getCurrentCluster()?.name ?? 'unknown',
-      kubeConfig.makeApiClient(AppsV1Api),
-      kubeConfig.makeApiClient(BatchV1Api),
-      kubeConfig.makeApiClient(CoreV1Api),
-      KubernetesObjectApi.makeApiClient(kubeConfig),
+      timeouts,
+      new AppsV1Api(timed),
+      new BatchV1Api(timed),
+      new CoreV1Api(timed),
+      new CoreV1Api(timedConfiguration(kubeConfig, timeouts.logTimeoutMs)),
+      new TimedObjectApi(kubeConfig, timeouts.requestTimeoutMs),
     );
   }
 
   private constructor(
     private readonly cluster: string,
+    private readonly timeouts: KubernetesTimeouts,
     private readonly apps: AppsV1Api,
     private readonly batch: BatchV1Api,
     private readonly core: CoreV1Api,
+    /** Core API with the longer time limit of log reads. */
+    private readonly logs: CoreV1Api,
     private readonly objects: KubernetesObjectApi,
   ) {}
 
@@ -206,9 +227,15 @@ export class KubernetesClusterClient implements ClusterClient {
     options: PodLogOptions = {},
   ): Promise<string> {
     return this.call(
-      { verb: 'get', resource: 'pods/log', namespace, name: pod },
+      {
+        verb: 'get',
+        resource: 'pods/log',
+        namespace,
+        name: pod,
+        timeoutMs: this.timeouts.logTimeoutMs,
+      },
       () =>
-        this.core.readNamespacedPodLog({
+        this.logs.readNamespacedPodLog({
           namespace,
           name: pod,
           container,
@@ -227,10 +254,7 @@ export class KubernetesClusterClient implements ClusterClient {
       return await this.batch.createNamespacedJob({ namespace, body: job });
     } catch (error) {
       if (statusCodeOf(error) !== 409) {
-        throw describeKubernetesError(error, {
-          ...call,
-          cluster: this.cluster,
-        });
+        throw this.describe(error, call);
       }
     }
     // Created before (a retried step): that Job is the one to follow.
@@ -284,7 +308,7 @@ export class KubernetesClusterClient implements ClusterClient {
     try {
       return await request();
     } catch (error) {
-      throw describeKubernetesError(error, { ...call, cluster: this.cluster });
+      throw this.describe(error, call);
     }
   }
 
@@ -299,8 +323,16 @@ export class KubernetesClusterClient implements ClusterClient {
       if (statusCodeOf(error) === 404) {
         return undefined;
       }
-      throw describeKubernetesError(error, { ...call, cluster: this.cluster });
+      throw this.describe(error, call);
     }
+  }
+
+  private describe(error: unknown, call: Omit<KubernetesCall, 'cluster'>) {
+    return describeKubernetesError(error, {
+      timeoutMs: this.timeouts.requestTimeoutMs,
+      ...call,
+      cluster: this.cluster,
+    });
   }
 }
 

@@ -1,13 +1,12 @@
 import {
   AppsV1Api,
   CoreV1Api,
-  Informer,
   KubeConfig,
   KubernetesObject,
+  ListWatch,
   ObjectCache,
   V1Deployment,
   V1Pod,
-  makeInformer,
 } from '@kubernetes/client-node';
 import { LoggerService } from '@backstage/backend-plugin-api';
 import {
@@ -18,8 +17,10 @@ import {
   evaluateRollout,
   findUnrecoverablePod,
 } from '@slipway/plugin-deploy-common';
-import { describeKubernetesError } from './kubernetesErrors';
+import { ClusterError, describeKubernetesError } from './kubernetesErrors';
 import { isPodReady, toPodState } from './podStates';
+import { ResumableWatch } from './ResumableWatch';
+import { DEFAULT_TIMEOUTS, timedConfiguration } from './timedApiClients';
 import { SET_LABELS } from '../manifests/stampSet';
 import {
   APP_CONTAINER,
@@ -38,26 +39,57 @@ export interface RolloutChange {
   channel: string;
 }
 
-/** After a watch breaks, how long to wait before watching again. */
-const RETRY_DELAY_MS = 5_000;
+/** How a {@link RolloutWatcher} bounds its waits and its watches. */
+export interface RolloutWatcherOptions {
+  /**
+   * Time limit of each list and watch request. Default 20s
+   * (deploy.kubernetes.requestTimeoutSeconds).
+   */
+  requestTimeoutMs?: number;
+  /**
+   * How long a status read waits for a namespace's first list before it
+   * answers that the cluster did not answer (the list goes on). Default 5s,
+   * well inside the status route's deadline.
+   */
+  syncWaitMs?: number;
+  /** A namespace no one has looked at for this long stops being watched. Default 10 min. */
+  idleTimeoutMs?: number;
+  /** The API server ends each watch after this long; it resumes from the last version seen. Default 120. */
+  watchTimeoutSeconds?: number;
+  /** Restarts after a failed list or watch wait `initialMs`, doubling up to `maxMs`. Default 1s to 60s. */
+  retryDelay?: { initialMs: number; maxMs: number };
+}
+
+const DEFAULTS = {
+  requestTimeoutMs: DEFAULT_TIMEOUTS.requestTimeoutMs,
+  syncWaitMs: 5_000,
+  idleTimeoutMs: 10 * 60_000,
+  watchTimeoutSeconds: 120,
+  retryDelay: { initialMs: 1_000, maxMs: 60_000 },
+};
 
 /**
  * One informer (a list, then a watch that keeps a cache current) of one kind
  * of Slipway-managed object in one namespace of one cluster, started on first
- * use and shared by every caller after that.
+ * use and shared by every caller after that. After a failure it starts again
+ * by itself, with exponential backoff, until it is stopped; meanwhile every
+ * look is told why at once.
  */
 class SharedInformer<T extends KubernetesObject> {
   private starting?: Promise<void>;
   /** Why the cache is not being kept current, while it is not. */
   private failure?: Error;
+  /** Failures since the last successful start, for the backoff. */
+  private failures = 0;
   private retryTimer?: NodeJS.Timeout;
-  private hasSynced = false;
   private stopped = false;
 
   constructor(
-    private readonly informer: Informer<T> & ObjectCache<T>,
+    private readonly informer: ListWatch<T>,
+    private readonly watch: ResumableWatch,
     private readonly describeFailure: (error: unknown) => Error,
     private readonly logger: LoggerService,
+    private readonly retryDelay: { initialMs: number; maxMs: number },
   ) {
     informer.on('error', error => this.fail(error));
   }
@@ -66,6 +98,11 @@ class SharedInformer<T extends KubernetesObject> {
   async synced(): Promise<ObjectCache<T>> {
     if (!this.starting) {
       this.starting = this.start();
+    }
+    // Known to be broken, with a restart due or under way: say so now
+    // rather than wait for the restart.
+    if (this.failure) {
+      throw this.failure;
     }
     await this.starting;
     if (this.failure) {
@@ -81,44 +118,56 @@ class SharedInformer<T extends KubernetesObject> {
   async stop() {
     this.stopped = true;
     clearTimeout(this.retryTimer);
+    this.watch.close();
     await this.informer.stop();
   }
 
   private async start() {
-    this.failure = undefined;
+    const failuresBefore = this.failures;
     // Resolves after the list and the watch request; a failure of either
-    // arrives through the error event, before this resolves.
+    // arrives through the error event, before this resolves. The informer
+    // resumes from the last version it saw, or lists when it has none (or
+    // when the API server answers 410 Gone: that version is too old).
     await this.informer.start();
-    this.hasSynced ||= !this.failure;
+    if (this.failures === failuresBefore && !this.stopped) {
+      this.failure = undefined;
+      this.failures = 0;
+    }
   }
 
   private fail(error: unknown) {
+    if (this.stopped) {
+      return;
+    }
     this.failure = this.describeFailure(error);
-    if (!this.hasSynced) {
-      // Nothing relies on this cache yet: the next look tries again.
-      this.starting = undefined;
+    this.failures += 1;
+    if (this.retryTimer) {
       return;
     }
-    if (this.stopped || this.retryTimer) {
-      return;
-    }
-    this.logger.warn(
-      `${this.failure.message}; watching again in ${RETRY_DELAY_MS / 1000}s`,
+    const { initialMs, maxMs } = this.retryDelay;
+    // Jitter keeps many namespaces of one cluster from retrying in step.
+    const delay = Math.round(
+      Math.min(initialMs * 2 ** (this.failures - 1), maxMs) *
+        (0.8 + Math.random() * 0.2),
     );
-    // The informer stops on an error; start it again, resuming from the last
-    // version it saw (or listing afresh when that is too old).
+    this.logger.warn(
+      `${this.failure.message}; watching again in ${delay / 1000}s`,
+    );
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       if (!this.stopped) {
         this.starting = this.start();
       }
-    }, RETRY_DELAY_MS);
+    }, delay);
+    this.retryTimer.unref();
   }
 }
 
 interface NamespaceInformers {
   deployments: SharedInformer<V1Deployment>;
   pods: SharedInformer<V1Pod>;
+  /** When someone last looked at the namespace (Date.now()). */
+  lastLook: number;
 }
 
 /**
@@ -126,23 +175,43 @@ interface NamespaceInformers {
  * informers: the first look at a namespace of a cluster starts one informer
  * for its Slipway Deployments and one for its Slipway pods, and every later
  * look — from any number of open pages — reads their caches, costing the API
- * server nothing.
+ * server nothing. A namespace no one has looked at for a while stops being
+ * watched.
  */
 export class RolloutWatcher {
   private readonly informers = new Map<string, NamespaceInformers>();
   private readonly listeners = new Set<(change: RolloutChange) => void>();
+  private readonly options: typeof DEFAULTS;
+  private readonly idleSweep: NodeJS.Timeout;
 
-  static create(options: {
-    clusters: Map<string, KubeConfig>;
-    logger: LoggerService;
-  }): RolloutWatcher {
-    return new RolloutWatcher(options.clusters, options.logger);
+  static create(
+    options: {
+      clusters: Map<string, KubeConfig>;
+      logger: LoggerService;
+    } & RolloutWatcherOptions,
+  ): RolloutWatcher {
+    return new RolloutWatcher(options.clusters, options.logger, options);
   }
 
   private constructor(
     private readonly clusters: Map<string, KubeConfig>,
     private readonly logger: LoggerService,
-  ) {}
+    options: RolloutWatcherOptions,
+  ) {
+    this.options = {
+      requestTimeoutMs: options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
+      syncWaitMs: options.syncWaitMs ?? DEFAULTS.syncWaitMs,
+      idleTimeoutMs: options.idleTimeoutMs ?? DEFAULTS.idleTimeoutMs,
+      watchTimeoutSeconds:
+        options.watchTimeoutSeconds ?? DEFAULTS.watchTimeoutSeconds,
+      retryDelay: options.retryDelay ?? DEFAULTS.retryDelay,
+    };
+    this.idleSweep = setInterval(
+      () => this.stopIdle(),
+      Math.min(this.options.idleTimeoutMs / 2, 60_000),
+    );
+    this.idleSweep.unref();
+  }
 
   /**
    * The rollout state of a service in a channel. A cluster that cannot be
@@ -163,10 +232,18 @@ export class RolloutWatcher {
     let servicePods: V1Pod[];
     try {
       const informers = this.informersFor(cluster, namespace);
-      const [deployments, allPods] = await Promise.all([
-        informers.deployments.synced(),
-        informers.pods.synced(),
-      ]);
+      const [deployments, allPods] = await within(
+        this.options.syncWaitMs,
+        Promise.all([informers.deployments.synced(), informers.pods.synced()]),
+        () =>
+          new ClusterError(
+            `Cluster "${cluster}" did not answer within ${
+              this.options.syncWaitMs / 1000
+            }s to list Slipway's deployments and pods in namespace "${namespace}": it is unreachable or slow; try again shortly`,
+            503,
+            'no answer to the first list yet',
+          ),
+      );
       deployment = deployments.get(serviceName, namespace);
       const selector = Object.entries(appPodSelector(serviceName, channel));
       const inNamespace = allPods.list(namespace);
@@ -180,7 +257,7 @@ export class RolloutWatcher {
           pod.metadata?.labels?.[SET_LABELS.channel] === channel,
       );
     } catch (error) {
-      return unreadableStatus(channel, error);
+      return unreadableStatus(cluster, channel, error);
     }
     if (deployment?.metadata?.labels?.[LABELS.channel] !== channel) {
       deployment = undefined;
@@ -259,12 +336,24 @@ export class RolloutWatcher {
 
   /** Stops every informer; for the backend's shutdown. */
   async stop(): Promise<void> {
+    clearInterval(this.idleSweep);
     const all = [...this.informers.values()];
     this.informers.clear();
     this.listeners.clear();
-    await Promise.all(
-      all.flatMap(({ deployments, pods }) => [deployments.stop(), pods.stop()]),
-    );
+    await Promise.all(all.map(stopInformers));
+  }
+
+  /** Stops watching namespaces no one has looked at for `idleTimeoutMs`. */
+  private stopIdle() {
+    const idleSince = Date.now() - this.options.idleTimeoutMs;
+    for (const [key, informers] of this.informers) {
+      if (informers.lastLook < idleSince) {
+        this.informers.delete(key);
+        stopInformers(informers).catch(error =>
+          this.logger.warn(`Could not stop watching ${key}: ${error}`),
+        );
+      }
+    }
   }
 
   private informersFor(cluster: string, namespace: string) {
@@ -280,6 +369,7 @@ export class RolloutWatcher {
       informers = this.createInformers(kubeConfig, cluster, namespace);
       this.informers.set(key, informers);
     }
+    informers.lastLook = Date.now();
     return informers;
   }
 
@@ -288,36 +378,44 @@ export class RolloutWatcher {
     cluster: string,
     namespace: string,
   ): NamespaceInformers {
-    const apps = kubeConfig.makeApiClient(AppsV1Api);
-    const core = kubeConfig.makeApiClient(CoreV1Api);
+    const { requestTimeoutMs, watchTimeoutSeconds, retryDelay } = this.options;
+    const timed = timedConfiguration(kubeConfig, requestTimeoutMs);
+    const apps = new AppsV1Api(timed);
+    const core = new CoreV1Api(timed);
     const labelSelector = MANAGED_BY_SLIPWAY;
-    const describeFailure = (resource: string) => (error: unknown) =>
-      describeKubernetesError(error, {
-        cluster,
-        verb: 'list and watch',
-        resource,
-        namespace,
+    const shared = <T extends KubernetesObject>(
+      path: string,
+      list: () => Promise<{ items: T[] }>,
+      resource: string,
+    ) => {
+      const watch = new ResumableWatch(kubeConfig, {
+        connectTimeoutMs: requestTimeoutMs,
+        timeoutSeconds: watchTimeoutSeconds,
       });
+      return new SharedInformer<T>(
+        new ListWatch(path, watch, list, false, labelSelector),
+        watch,
+        error =>
+          describeKubernetesError(error, {
+            cluster,
+            verb: 'list and watch',
+            resource,
+            namespace,
+          }),
+        this.logger,
+        retryDelay,
+      );
+    };
 
-    const deployments = new SharedInformer(
-      makeInformer(
-        kubeConfig,
-        `/apis/apps/v1/namespaces/${namespace}/deployments`,
-        () => apps.listNamespacedDeployment({ namespace, labelSelector }),
-        labelSelector,
-      ),
-      describeFailure('deployments.apps'),
-      this.logger,
+    const deployments = shared<V1Deployment>(
+      `/apis/apps/v1/namespaces/${namespace}/deployments`,
+      () => apps.listNamespacedDeployment({ namespace, labelSelector }),
+      'deployments.apps',
     );
-    const pods = new SharedInformer(
-      makeInformer(
-        kubeConfig,
-        `/api/v1/namespaces/${namespace}/pods`,
-        () => core.listNamespacedPod({ namespace, labelSelector }),
-        labelSelector,
-      ),
-      describeFailure('pods'),
-      this.logger,
+    const pods = shared<V1Pod>(
+      `/api/v1/namespaces/${namespace}/pods`,
+      () => core.listNamespacedPod({ namespace, labelSelector }),
+      'pods',
     );
     const notify = (object: KubernetesObject) => {
       const labels = object.metadata?.labels ?? {};
@@ -331,7 +429,33 @@ export class RolloutWatcher {
     };
     deployments.onChange(notify);
     pods.onChange(notify);
-    return { deployments, pods };
+    return { deployments, pods, lastLook: Date.now() };
+  }
+}
+
+async function stopInformers({ deployments, pods }: NamespaceInformers) {
+  await Promise.all([deployments.stop(), pods.stop()]);
+}
+
+/**
+ * Waits for `promise` at most `ms`; the work goes on after that, only this
+ * caller stops waiting (the requests behind it have time limits of their own).
+ */
+async function within<T>(
+  ms: number,
+  promise: Promise<T>,
+  timedOut: () => Error,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(timedOut()), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
@@ -474,14 +598,18 @@ function withRunningVersion(
   return mostReady ? { runningVersion: mostReady[0] } : {};
 }
 
-function unreadableStatus(channel: string, error: unknown): ChannelStatus {
+function unreadableStatus(
+  cluster: string,
+  channel: string,
+  error: unknown,
+): ChannelStatus {
   const message = error instanceof Error ? error.message : String(error);
   return {
     channel,
     health: 'Missing',
     replicas: { desired: 0, updated: 0, ready: 0, available: 0 },
     conditions: [],
-    message: 'The cluster could not be read',
+    message: `Cluster "${cluster}" could not be read`,
     pods: [],
     error: message,
   };

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ConfigReader } from '@backstage/config';
-import { readClusterConfigs } from './clusterConfig';
+import { readClusterConfigs, readKubernetesTimeouts } from './clusterConfig';
 
 const productionCluster = {
   name: 'production',
@@ -161,5 +161,42 @@ describe('readClusterConfigs', () => {
         }),
       ),
     ).toThrow('deploy.clusters[0].context: ');
+  });
+});
+
+describe('readKubernetesTimeouts', () => {
+  it('reads seconds, with defaults of 20s for calls and 60s for log reads', () => {
+    expect(readKubernetesTimeouts(new ConfigReader({}))).toEqual({
+      requestTimeoutMs: 20_000,
+      logTimeoutMs: 60_000,
+    });
+    expect(
+      readKubernetesTimeouts(
+        new ConfigReader({
+          deploy: {
+            kubernetes: { requestTimeoutSeconds: 2.5, logTimeoutSeconds: 90 },
+          },
+        }),
+      ),
+    ).toEqual({ requestTimeoutMs: 2500, logTimeoutMs: 90_000 });
+  });
+
+  it('fails at start, naming the key, on a time that is not positive', () => {
+    expect(() =>
+      readKubernetesTimeouts(
+        new ConfigReader({
+          deploy: { kubernetes: { requestTimeoutSeconds: 0 } },
+        }),
+      ),
+    ).toThrow(
+      'Invalid Slipway config at deploy.kubernetes.requestTimeoutSeconds: must be a positive number of seconds, got 0',
+    );
+    expect(() =>
+      readKubernetesTimeouts(
+        new ConfigReader({
+          deploy: { kubernetes: { logTimeoutSeconds: 'soon' } },
+        }),
+      ),
+    ).toThrow(/deploy\.kubernetes\.logTimeoutSeconds/);
   });
 });

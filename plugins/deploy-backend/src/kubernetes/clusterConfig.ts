@@ -2,6 +2,36 @@ import fs from 'node:fs';
 import { Config } from '@backstage/config';
 import { KubeConfig } from '@kubernetes/client-node';
 import { DeployConfigError } from '../config/readChannels';
+import { DEFAULT_TIMEOUTS, KubernetesTimeouts } from './timedApiClients';
+
+/**
+ * Reads `deploy.kubernetes`: how long a call to a cluster may take before
+ * Slipway gives up on it (and, in a deployment, retries later). Throws at
+ * start, naming the key, when a value is not a positive number of seconds.
+ */
+export function readKubernetesTimeouts(config: Config): KubernetesTimeouts {
+  const seconds = (key: string, fallbackMs: number) => {
+    const fullKey = `deploy.kubernetes.${key}`;
+    const value = config.getOptionalNumber(fullKey);
+    if (value === undefined) {
+      return fallbackMs;
+    }
+    if (!Number.isFinite(value) || value <= 0) {
+      throw new DeployConfigError(
+        fullKey,
+        `must be a positive number of seconds, got ${value}`,
+      );
+    }
+    return value * 1000;
+  };
+  return {
+    requestTimeoutMs: seconds(
+      'requestTimeoutSeconds',
+      DEFAULT_TIMEOUTS.requestTimeoutMs,
+    ),
+    logTimeoutMs: seconds('logTimeoutSeconds', DEFAULT_TIMEOUTS.logTimeoutMs),
+  };
+}
 
 /**
  * Reads the clusters Slipway may deploy to, by name, from two places:

@@ -1,4 +1,4 @@
-import { ApiException } from '@kubernetes/client-node';
+import { AbortError, ApiException, FetchError } from '@kubernetes/client-node';
 import { ClusterError, describeKubernetesError } from './kubernetesErrors';
 
 const call = {
@@ -54,6 +54,28 @@ describe('describeKubernetesError', () => {
     );
     expect((error as ClusterError).status).toBe(503);
     expect((error as ClusterError).detail).toContain('127.0.0.1:6443');
+  });
+
+  it('says a call timed out, as an outage a retry may get past', () => {
+    const aborted = describeKubernetesError(
+      new AbortError('The user aborted a request.'),
+      { ...call, timeoutMs: 20_000 },
+    );
+    expect(aborted).toBeInstanceOf(ClusterError);
+    expect(aborted.message).toBe(
+      'Cluster "production" did not answer in time to get deployments.apps checkout in namespace "slipway-prod" (timed out after 20s): it is unreachable or overloaded; try again shortly',
+    );
+    expect((aborted as ClusterError).status).toBe(503);
+    // No status code: nothing marks it permanent.
+    expect((aborted as ClusterError).statusCode).toBeUndefined();
+
+    const watch = describeKubernetesError(
+      new FetchError('network timeout at: https://x', 'request-timeout'),
+      { ...call, verb: 'list and watch', resource: 'pods', name: undefined },
+    );
+    expect(watch.message).toContain(
+      'did not answer in time to list and watch pods in namespace "slipway-prod" (timed out)',
+    );
   });
 
   it('says to install a kind the cluster does not serve, as an answer rather than an outage', () => {

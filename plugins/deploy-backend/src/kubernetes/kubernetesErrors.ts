@@ -1,4 +1,4 @@
-import { ApiException } from '@kubernetes/client-node';
+import { AbortError, ApiException, FetchError } from '@kubernetes/client-node';
 import { NotFoundError } from '@backstage/errors';
 
 /** One call to a cluster's API, as error messages name it. */
@@ -9,6 +9,20 @@ export interface KubernetesCall {
   resource: string;
   namespace: string;
   name?: string;
+  /** The call's time limit, for the message when it ran out. */
+  timeoutMs?: number;
+}
+
+/**
+ * Whether Slipway gave up on a request for taking too long: its own time
+ * limits are the only thing that aborts a request (an AbortSignal on API
+ * calls, node-fetch's `timeout` on a watch's connection).
+ */
+function isTimeout(error: unknown): boolean {
+  return (
+    error instanceof AbortError ||
+    (error instanceof FetchError && error.type === 'request-timeout')
+  );
 }
 
 /** The HTTP status of a failed API call, when the API server answered. */
@@ -39,6 +53,19 @@ function serverMessage(error: unknown): string {
     }
   }
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * A 403 from admission (a ResourceQuota, pod security, a webhook), not from
+ * RBAC: the account may make the call, but the object is refused, and the
+ * API server's reason is what to fix. RBAC's denial names the account
+ * ('… is forbidden: User "…" cannot …') and stays in the log.
+ */
+function isAdmissionRefusal(detail: string): boolean {
+  return (
+    /is forbidden: (?!User ")/.test(detail) ||
+    /^admission webhook "[^"]*" denied the request/.test(detail)
+  );
 }
 
 function describeCall(call: KubernetesCall): string {
@@ -86,6 +113,14 @@ export function describeKubernetesError(
   const code = statusCodeOf(error);
   const what = describeCall(call);
   const detail = serverMessage(error);
+  if (isTimeout(error)) {
+    const limit = call.timeoutMs ? ` after ${call.timeoutMs / 1000}s` : '';
+    return new ClusterError(
+      `Cluster "${call.cluster}" did not answer in time to ${what} (timed out${limit}): it is unreachable or overloaded; try again shortly`,
+      503,
+      detail,
+    );
+  }
   // client-node's discovery found no resource for the kind: the cluster
   // answered, and will answer the same until the kind is installed.
   if (
@@ -99,7 +134,7 @@ export function describeKubernetesError(
       404,
     );
   }
-  if (code === 403) {
+  if (code === 403 && !isAdmissionRefusal(detail)) {
     return new ClusterError(
       `Slipway's account may not ${what} of cluster "${call.cluster}": the platform team must grant "${call.verb}" on "${call.resource}" in that namespace`,
       502,
