@@ -36,6 +36,9 @@ export interface SetVerdict extends RolloutVerdict {
   failed?: ObjectVerdict;
 }
 
+/** Workloads whose pod template Slipway applied, and must still be what runs. */
+const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
+
 /** Kinds whose state gates a rollout; everything else is done once applied. */
 const GATING_KINDS = new Set([
   'Deployment',
@@ -50,20 +53,35 @@ export function isGating(object: SetObject): boolean {
 }
 
 /** The images of a pod template's containers, in order, for comparing what runs with what was applied. */
-function imagesOf(workload: SetObject): string {
-  const containers: Array<{ image?: string }> =
+function imagesOf(workload: SetObject): Map<string, string> {
+  const containers: Array<{ name?: string; image?: string }> =
     podSpecOf(workload)?.containers ?? [];
-  return containers.map(c => c.image ?? '').join(',');
+  return new Map(containers.map(c => [c.name ?? '', c.image ?? '']));
 }
 
 /**
- * Whether a Deployment still runs what this set applied: someone else's
+ * A container Slipway applied that now runs another image. An admission
+ * webhook pinning a tag to its digest (`image@sha256:…`) is not a change.
+ */
+function changedImage(object: SetObject, live: SetObject): string | undefined {
+  const running = imagesOf(live);
+  for (const [name, image] of imagesOf(object)) {
+    const now = running.get(name);
+    if (now !== image && !now?.startsWith(`${image}@`)) {
+      return `container ${name} now runs ${now ?? 'nothing'}, not ${image}`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Whether a workload still runs what this set applied: someone else's
  * change since (`kubectl rollout undo`, a GitOps tool applying its own
- * manifest) replaces the deployment id Slipway stamped, or the images.
+ * manifest) replaces the deployment id Slipway stamped, or an image.
  */
 function changedByOthers(
   object: SetObject,
-  live: Record<string, any>,
+  live: SetObject,
 ): string | undefined {
   const applied = object.metadata?.annotations?.[DEPLOYMENT_ID_ANNOTATION];
   const now = live.metadata?.annotations?.[DEPLOYMENT_ID_ANNOTATION];
@@ -72,10 +90,7 @@ function changedByOthers(
       now ? `deployment ${now}` : 'no Slipway deployment'
     }, not ${applied}`;
   }
-  if (imagesOf(live) !== imagesOf(object)) {
-    return `it now runs ${imagesOf(live)}, not ${imagesOf(object)}`;
-  }
-  return undefined;
+  return changedImage(object, live);
 }
 
 async function judgeObject(
@@ -102,19 +117,19 @@ async function judgeObject(
       message: `${describeObject(object)} is missing from ${namespace}`,
     };
   }
+  const changed = WORKLOAD_KINDS.has(kind) && changedByOthers(object, live);
+  if (changed) {
+    return {
+      ...base,
+      state: 'failed',
+      reason: 'ChangedByOthers',
+      message: `${kind} ${name} was changed by someone else after Slipway applied it: ${changed}. This deployment's revision is not what runs.`,
+    };
+  }
   const podSelector = selectorQuery(live.spec?.selector);
   const options = { crashLoopRestartThreshold };
   switch (kind) {
     case 'Deployment': {
-      const changed = changedByOthers(object, live);
-      if (changed) {
-        return {
-          ...base,
-          state: 'failed',
-          reason: 'ChangedByOthers',
-          message: `Deployment ${name} was changed by someone else after Slipway applied it: ${changed}. This deployment's revision is not what runs.`,
-        };
-      }
       const revision = live.metadata?.annotations?.[REVISION_ANNOTATION];
       const replicaSets = podSelector
         ? await client.listReplicaSets(namespace, podSelector)
