@@ -257,6 +257,12 @@ export class DatabaseDeploymentStore implements DeploymentStore {
               source_kind: input.set.source.kind,
             });
           }
+          // Its first events are written with it: no deployment without them.
+          for (const event of input.events ?? []) {
+            await tx<DeploymentEventsTableRow>('deployment_events').insert(
+              eventRow(row.id, event),
+            );
+          }
         });
         return toStoredDeployment(row);
       } catch (error) {

@@ -70,6 +70,8 @@ export interface CreateDeploymentInput {
   overrideReason?: string;
   /** awaiting_approval when the channel's policy wants an approval first. */
   status?: 'requested' | 'awaiting_approval';
+  /** Its first timeline events, written in the same transaction. */
+  events?: NewDeploymentEvent[];
 }
 
 /** A move from one status to another, applied only from the listed statuses. */

@@ -7,6 +7,7 @@ import {
   ReleaseChannel,
   Service,
   evaluateJob,
+  isFinalDeploymentStatus,
 } from '@slipway/plugin-deploy-common';
 import {
   DeploymentStore,
@@ -393,6 +394,16 @@ export class DeploymentRunner {
           t.service.spec.image
         }:${deployment.version}`,
         data: { job: jobNames[0], jobs: jobNames },
+      }).catch(async error => {
+        // Cancelled (or aborted) while the Jobs were being created: the
+        // cancel deleted the Jobs before they existed, so what is stopped
+        // must not migrate. Only once it has ended: a replica that took the
+        // claim over follows these same Jobs.
+        const now = await store.getDeployment(deployment.id);
+        if (now && isFinalDeploymentStatus(now.status)) {
+          await this.deleteMigrationJobs(now);
+        }
+        throw error;
       });
     }
     for (const job of jobs) {

@@ -307,6 +307,10 @@ export class DeployService {
     // approval approves exactly these objects.
     const id = newDeploymentId(this.now());
     const set = await this.renderFor(service, channel, version, id, proven);
+    const override = request.overrideReason
+      ? ` (promotion order overridden: ${request.overrideReason})`
+      : '';
+    const { approvalRequired, approverMustDiffer } = channel.policy;
     const deployment = await this.store.createDeployment({
       id,
       set,
@@ -316,27 +320,28 @@ export class DeployService {
       spec: service.spec,
       requestedBy: caller.userEntityRef,
       overrideReason: request.overrideReason,
-      status: channel.policy.approvalRequired
-        ? 'awaiting_approval'
-        : 'requested',
-    });
-    const override = request.overrideReason
-      ? ` (promotion order overridden: ${request.overrideReason})`
-      : '';
-    await this.store.appendEvent(deployment.id, {
-      type: 'requested',
-      message: `Requested ${version} in ${channel.name}${override}`,
-      data: { requestedBy: caller.userEntityRef },
+      status: approvalRequired ? 'awaiting_approval' : 'requested',
+      events: [
+        {
+          type: 'requested',
+          message: `Requested ${version} in ${channel.name}${override}`,
+          data: { requestedBy: caller.userEntityRef },
+        },
+        ...(approvalRequired
+          ? [
+              {
+                type: 'awaiting_approval',
+                message: `${channel.name} needs an approval${
+                  approverMustDiffer
+                    ? ' by someone other than the requester'
+                    : ''
+                }`,
+              },
+            ]
+          : []),
+      ],
     });
     if (deployment.status === 'awaiting_approval') {
-      await this.store.appendEvent(deployment.id, {
-        type: 'awaiting_approval',
-        message: `${channel.name} needs an approval${
-          channel.policy.approverMustDiffer
-            ? ' by someone other than the requester'
-            : ''
-        }`,
-      });
       await this.announce(deployment.id);
     } else {
       this.onRunnable();
@@ -652,7 +657,11 @@ export class DeployService {
       service.name,
       channel.name,
     );
-    if (active?.status === 'rolling_back') {
+    const restoring =
+      active &&
+      (active.status === 'rolling_back' ||
+        (await this.store.getDeploymentSet(active.id))?.source.restoredFrom);
+    if (active && restoring) {
       throw new ConflictError(
         `${service.name} is already rolling back in ${channel.name} (deployment ${active.id})`,
       );
@@ -727,11 +736,13 @@ export class DeployService {
       spec,
       requestedBy: caller.userEntityRef,
       overrideReason: `rollback from ${from}`,
-    });
-    await this.store.appendEvent(deployment.id, {
-      type: 'requested',
-      message: `Rollback of ${channel.name} from ${from} to ${target.version}`,
-      data: { requestedBy: caller.userEntityRef },
+      events: [
+        {
+          type: 'requested',
+          message: `Rollback of ${channel.name} from ${from} to ${target.version}`,
+          data: { requestedBy: caller.userEntityRef },
+        },
+      ],
     });
     // A rollback restores objects, not data: say so when the schema moved on.
     const migratedSince = (
