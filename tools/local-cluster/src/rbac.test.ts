@@ -30,7 +30,8 @@ const CHANNEL_NAMESPACES = [
   'slipway-staging',
   'slipway-prod',
   'slipway-sandbox',
-  'slipway-faults',
+  // Not slipway-faults: the fault suite revokes and restores its binding
+  // while tests run, so its grants are not stable enough to assert here.
 ];
 const authorization = kubeConfig.makeApiClient(AuthorizationV1Api);
 

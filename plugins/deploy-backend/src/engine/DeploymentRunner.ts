@@ -529,7 +529,9 @@ export class DeploymentRunner {
           completedAt: new Date().toISOString(),
         },
       };
-      if (t.channel.policy.soakSeconds > 0) {
+      // A rollback restores a set that already soaked here: the way out of
+      // an incident does not hold the channel for another soak.
+      if (t.channel.policy.soakSeconds > 0 && !t.set.source.restoredFrom) {
         await this.move(
           deployment,
           t.claim,

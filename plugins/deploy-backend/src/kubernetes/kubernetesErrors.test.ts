@@ -34,6 +34,32 @@ describe('describeKubernetesError', () => {
     );
   });
 
+  it('tells a quota or admission refusal from a missing grant, keeping its reason', () => {
+    for (const message of [
+      'deployments.apps "checkout" is forbidden: exceeded quota: no-new-deployments, requested: count/deployments.apps=1, used: count/deployments.apps=0, limited: count/deployments.apps=0',
+      'admission webhook "policy.example.com" denied the request: images must come from registry.example',
+    ]) {
+      const error = describeKubernetesError(
+        apiError(403, { kind: 'Status', message }),
+        call,
+      ) as ClusterError;
+      expect(error.statusCode).toBe(403);
+      expect(error.message).not.toContain('must grant');
+      expect(error.message).toContain(message.split(': ').slice(1).join(': '));
+    }
+    // RBAC's wording names the account: still the grant message, detail logged.
+    const rbac = describeKubernetesError(
+      apiError(403, {
+        kind: 'Status',
+        message:
+          'deployments.apps "checkout" is forbidden: User "system:serviceaccount:slipway-system:slipway-deployer" cannot get resource "deployments"',
+      }),
+      call,
+    );
+    expect(rbac.message).toContain('must grant "get"');
+    expect(rbac.message).not.toContain('slipway-deployer');
+  });
+
   it('reads the message of a Status body sent as text', () => {
     const error = describeKubernetesError(
       apiError(422, JSON.stringify({ message: 'spec.replicas: Invalid' })),

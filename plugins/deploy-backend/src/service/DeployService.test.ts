@@ -285,7 +285,10 @@ describe('DeployService', () => {
     await store.transition(failed.id, {
       from: ['requested'],
       to: 'failed',
-      result: { rollout: { state: 'failed', message: 'crash loop' } },
+      result: {
+        appliedAt: '2026-11-27T10:00:00.000Z',
+        rollout: { state: 'failed', message: 'crash loop' },
+      },
     });
     const rollback = await service.rollback('checkout', 'dev', alice);
     expect(rollback).toMatchObject({
@@ -295,6 +298,22 @@ describe('DeployService', () => {
     expect((await store.listEvents(rollback.id)).map(e => e.type)).toEqual([
       'requested',
     ]);
+  });
+
+  it('rolls back from the running version when the failed one applied nothing', async () => {
+    const { service, store, succeed } = await setup();
+    await succeed('dev', '1.0.0');
+    await succeed('dev', '1.1.0');
+    const refused = await service.createDeployment(
+      { service: 'checkout', channel: 'dev', version: '1.2.0' },
+      erin,
+    );
+    // Refused in its dry run: 1.1.0 still runs.
+    await store.transition(refused.id, { from: ['requested'], to: 'failed' });
+    expect(await service.rollback('checkout', 'dev', alice)).toMatchObject({
+      version: '1.0.0',
+      overrideReason: 'rollback from 1.1.0',
+    });
   });
 
   it('names the known channels when a channel does not exist', async () => {

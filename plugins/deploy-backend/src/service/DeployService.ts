@@ -680,13 +680,15 @@ export class DeployService {
       })
     ).items;
     const [current, ...older] = history.items;
-    // Failed, or stopped (or about to be) after it started: it may have left
-    // its objects in place, so the last that succeeded is what to restore.
-    // Otherwise, the version before the current one.
+    // Failed after its objects were applied, or stopped (or about to be)
+    // after it started: it may have left them in place, so the last that
+    // succeeded is what to restore. Otherwise (it failed before applying
+    // anything), the version before the current one.
     const leftInPlace =
       latest &&
       latest.id !== current?.id &&
-      (latest.status === 'failed' ||
+      ((latest.status === 'failed' &&
+        latest.result?.appliedAt !== undefined) ||
         ((latest.status === 'cancelled' ||
           !isFinalDeploymentStatus(latest.status)) &&
           latest.startedAt !== undefined));
