@@ -64,7 +64,9 @@ const DEFAULTS = {
   requestTimeoutMs: DEFAULT_TIMEOUTS.requestTimeoutMs,
   syncWaitMs: 5_000,
   idleTimeoutMs: 10 * 60_000,
-  watchTimeoutSeconds: 120,
+  // Short enough that a silent (black-holed) watch is noticed within about a
+  // minute; bookmarks make each resume cheap.
+  watchTimeoutSeconds: 60,
   retryDelay: { initialMs: 1_000, maxMs: 60_000 },
 };
 
@@ -75,6 +77,9 @@ const DEFAULTS = {
  * by itself, with exponential backoff, until it is stopped; meanwhile every
  * look is told why at once.
  */
+/** How often a look at a broken informer may bring its next attempt forward. */
+const RETRY_ON_LOOK_AFTER_MS = 5_000;
+
 class SharedInformer<T extends KubernetesObject> {
   private starting?: Promise<void>;
   /** Why the cache is not being kept current, while it is not. */
@@ -82,6 +87,7 @@ class SharedInformer<T extends KubernetesObject> {
   /** Failures since the last successful start, for the backoff. */
   private failures = 0;
   private retryTimer?: NodeJS.Timeout;
+  private lastAttemptAt = 0;
   private stopped = false;
 
   constructor(
@@ -100,8 +106,10 @@ class SharedInformer<T extends KubernetesObject> {
       this.starting = this.start();
     }
     // Known to be broken, with a restart due or under way: say so now
-    // rather than wait for the restart.
+    // rather than wait for the restart; and, someone being interested, try
+    // again now rather than at the end of a long backoff.
     if (this.failure) {
+      this.retrySoonerForALook();
       throw this.failure;
     }
     await this.starting;
@@ -122,7 +130,25 @@ class SharedInformer<T extends KubernetesObject> {
     await this.informer.stop();
   }
 
+  /**
+   * A backoff may have grown to a minute while nobody looked; a look brings
+   * the next attempt forward, at most once every few seconds.
+   */
+  private retrySoonerForALook() {
+    if (
+      this.retryTimer &&
+      !this.stopped &&
+      Date.now() - this.lastAttemptAt >= RETRY_ON_LOOK_AFTER_MS
+    ) {
+      clearTimeout(this.retryTimer);
+      this.retryTimer = undefined;
+      this.starting = this.start();
+      this.starting.catch(() => undefined);
+    }
+  }
+
   private async start() {
+    this.lastAttemptAt = Date.now();
     const failuresBefore = this.failures;
     // Resolves after the list and the watch request; a failure of either
     // arrives through the error event, before this resolves. The informer
