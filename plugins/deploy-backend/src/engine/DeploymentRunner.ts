@@ -297,8 +297,11 @@ export class DeploymentRunner {
     t: Target,
   ): Promise<StepOutcome> {
     // The window is checked when the deployment is about to start, however
-    // long it waited for its approval.
-    const window = t.channel.policy.deployWindow;
+    // long it waited for its approval. Not for a rollback: the way out of an
+    // incident does not wait for office hours.
+    const window = t.set.source.restoredFrom
+      ? undefined
+      : t.channel.policy.deployWindow;
     const now = new Date();
     if (window && !insideWindow(window, now)) {
       const untilOpen = untilWindowOpens(window, now);
