@@ -178,6 +178,56 @@ describeOnCluster('the deploy engine against the local cluster', () => {
   }
 
   it.each(databases.eachSupportedId())(
+    "shows the engine's judgement in the live status while it judges a rollout, on %p",
+    async databaseId => {
+      const { backend, server } = await startBackend(databaseId);
+      const name = uniqueServiceName('judged');
+      await register(server, name);
+      await deployAndFinish(server, {
+        service: name,
+        channel: 'dev',
+        version: '1.0.0',
+      });
+      const slow = await deploy(server, {
+        service: name,
+        channel: 'dev',
+        version: '1.1.0-slow15s',
+      });
+      expect(slow.status).toBe(201);
+      const id = (slow.body as Deployment).id;
+      const devStatus = async () => {
+        const response = await request(server)
+          .get(`/api/deploy/services/${name}/status`)
+          .set('Authorization', alice);
+        expect(response.status).toBe(200);
+        return response.body.channels.find(
+          (c: { channel: string }) => c.channel === 'dev',
+        );
+      };
+      // While the engine judges the rollout, the tab says what it says.
+      const judged = await waitFor(
+        'the status to carry the engine judgement',
+        async () => {
+          const status = await devStatus();
+          return status.judgedBy === id && status;
+        },
+        60_000,
+      );
+      const { deployment } = await details(server, id);
+      expect(deployment.result?.verdict?.state).toBe('progressing');
+      expect(judged.health).toBe('Progressing');
+      expect(judged.message).toMatch(/^Waiting for/);
+
+      const done = await finished(server, id);
+      expect(done.deployment.status).toBe('succeeded');
+      const after = await devStatus();
+      expect(after.judgedBy).toBeUndefined();
+      expect(after.health).toBe('Healthy');
+      await backend.stop();
+    },
+  );
+
+  it.each(databases.eachSupportedId())(
     'migrates then rolls out, records history, and keeps the app untouched when a migration fails, on %p',
     async databaseId => {
       const { backend, server, auditEvents } = await startBackend(databaseId);

@@ -33,6 +33,7 @@ import {
   readableServices,
 } from './permissions/DeployAuthorizer';
 import { spec } from './schema/openapi';
+import { withEngineJudgement } from './service/engineJudgement';
 import { Caller, DeployService } from './service/DeployService';
 import { hideLiteralEnv } from './service/hideLiteralEnv';
 import { hideSetEnv } from './manifests/hideSetEnv';
@@ -303,13 +304,18 @@ export async function createRouter(
           });
           // An unreadable cluster comes back as a status with `error` set,
           // so one bad cluster does not fail the whole page.
-          return watcher.getChannelStatus(
-            channel.cluster,
-            namespace,
-            service.name,
-            channel.name,
-            await workloadsRunning(service.name, channel.name),
-          );
+          const [status, active] = await Promise.all([
+            (async () =>
+              watcher.getChannelStatus(
+                channel.cluster,
+                namespace,
+                service.name,
+                channel.name,
+                await workloadsRunning(service.name, channel.name),
+              ))(),
+            store.getActiveDeployment(service.name, channel.name),
+          ]);
+          return withEngineJudgement(status, active);
         }),
     );
     const [visible] = await shown(credentials, [service]);

@@ -221,6 +221,17 @@ export interface DeploymentResult {
     completedAt?: string;
   };
   rollback?: { state: 'complete' | 'failed'; message: string };
+  /**
+   * The engine's latest judgement of the rollout while it judges it (rolling
+   * out, soaking, rolling back): the Deploy tab shows this one, so the two
+   * never disagree.
+   */
+  verdict?: {
+    state: 'progressing' | 'complete' | 'failed';
+    message: string;
+    /** When the engine last saw it change (ISO). */
+    at: string;
+  };
   soak?: {
     /** Seconds the workloads were unhealthy during the soak so far. */
     unavailableSeconds: number;
@@ -321,6 +332,11 @@ export interface ChannelStatus {
   workloads?: WorkloadStatus[];
   /** Set when the cluster could not be read; the other fields are then empty. */
   error?: string;
+  /**
+   * While a deployment's rollout is being judged, the deployment whose
+   * judgement `health` and `message` are: the engine's, not a second one.
+   */
+  judgedBy?: string;
 }
 
 /**

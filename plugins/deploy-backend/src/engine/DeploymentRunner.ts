@@ -509,6 +509,7 @@ export class DeploymentRunner {
     }
     const verdict = await this.judge(t, appliedAt);
     if (verdict.state === 'progressing') {
+      await this.recordVerdict(deployment, t, verdict);
       return { next: 'wait', ms: POLL_MS };
     }
     if (verdict.state === 'complete') {
@@ -523,9 +524,14 @@ export class DeploymentRunner {
           data: { objects: reported },
         });
       }
-      const result = {
+      const result: DeploymentResult = {
         ...deployment.result,
         appliedAt,
+        verdict: {
+          state: 'complete',
+          message: verdict.message,
+          at: new Date().toISOString(),
+        },
         rollout: {
           state: 'complete' as const,
           message: verdict.message,
@@ -559,13 +565,14 @@ export class DeploymentRunner {
   }
 
   private async soak(
-    deployment: StoredDeployment,
+    judged: StoredDeployment,
     t: Target,
   ): Promise<StepOutcome> {
     const verdict = await this.judge(t);
     if (verdict.state === 'failed') {
-      return this.fail(deployment, t, verdict, ['soaking']);
+      return this.fail(judged, t, verdict, ['soaking']);
     }
+    const deployment = await this.recordVerdict(judged, t, verdict);
     const overBudget = await this.countUnhealthy(deployment, t, verdict);
     if (overBudget) {
       return this.fail(deployment, t, overBudget, ['soaking']);
@@ -720,6 +727,7 @@ export class DeploymentRunner {
     }
     const verdict = await this.judge(restored, appliedAt);
     if (verdict.state === 'progressing') {
+      await this.recordVerdict(deployment, t, verdict);
       return { next: 'wait', ms: POLL_MS };
     }
     const ok = verdict.state === 'complete';
@@ -830,6 +838,7 @@ export class DeploymentRunner {
     }
     const result: DeploymentResult = {
       ...deployment.result,
+      verdict: { state: 'failed', message, at: new Date().toISOString() },
       rollout: { state: 'failed', message, reason },
     };
     if (t.channel.policy.autoRollback && deployment.previousVersion) {
@@ -921,6 +930,43 @@ export class DeploymentRunner {
         `deployment ${deployment.id} was moved on by someone else`,
       );
     }
+  }
+
+  /**
+   * Keeps the judgement of a rollout being judged, when it changed, so the
+   * Deploy tab shows the engine's verdict instead of reaching its own.
+   * Returns the deployment as it now is.
+   */
+  private async recordVerdict(
+    deployment: StoredDeployment,
+    t: Target,
+    verdict: SetVerdict,
+  ): Promise<StoredDeployment> {
+    const seen = deployment.result?.verdict;
+    if (seen?.state === verdict.state && seen.message === verdict.message) {
+      return deployment;
+    }
+    const result: DeploymentResult = {
+      ...deployment.result,
+      verdict: {
+        state: verdict.state,
+        message: verdict.message,
+        at: new Date().toISOString(),
+      },
+    };
+    const kept = await this.options.store.transition(deployment.id, {
+      from: [deployment.status],
+      to: deployment.status,
+      step: deployment.step ?? null,
+      claim: t.claim,
+      result,
+    });
+    if (!kept) {
+      throw new ClaimLostError(
+        `deployment ${deployment.id} was moved on by someone else`,
+      );
+    }
+    return { ...deployment, result };
   }
 
   /** A timeline event, written only while the claim holds. */

@@ -9,6 +9,7 @@ import {
   V1Pod,
 } from '@kubernetes/client-node';
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { NotFoundError } from '@backstage/errors';
 import {
   ChannelStatus,
   DEFAULT_CRASH_LOOP_RESTART_THRESHOLD,
@@ -79,6 +80,8 @@ const DEFAULTS = {
  */
 /** How often a look at a broken informer may bring its next attempt forward. */
 const RETRY_ON_LOOK_AFTER_MS = 5_000;
+/** … and at a refused one (403, 404), which is retried only when looked at. */
+const REFUSED_RETRY_ON_LOOK_AFTER_MS = 30_000;
 
 class SharedInformer<T extends KubernetesObject> {
   private starting?: Promise<void>;
@@ -88,6 +91,8 @@ class SharedInformer<T extends KubernetesObject> {
   private failures = 0;
   private retryTimer?: NodeJS.Timeout;
   private lastAttemptAt = 0;
+  /** The last failure was a refusal, which only a change of the cluster undoes. */
+  private refused = false;
   private stopped = false;
 
   constructor(
@@ -135,10 +140,13 @@ class SharedInformer<T extends KubernetesObject> {
    * the next attempt forward, at most once every few seconds.
    */
   private retrySoonerForALook() {
+    const after = this.refused
+      ? REFUSED_RETRY_ON_LOOK_AFTER_MS
+      : RETRY_ON_LOOK_AFTER_MS;
     if (
-      this.retryTimer &&
+      (this.retryTimer || this.refused) &&
       !this.stopped &&
-      Date.now() - this.lastAttemptAt >= RETRY_ON_LOOK_AFTER_MS
+      Date.now() - this.lastAttemptAt >= after
     ) {
       clearTimeout(this.retryTimer);
       this.retryTimer = undefined;
@@ -167,7 +175,16 @@ class SharedInformer<T extends KubernetesObject> {
     }
     this.failure = this.describeFailure(error);
     this.failures += 1;
-    if (this.retryTimer) {
+    // Refused (no right to list there, no such namespace): no retry changes
+    // that until someone changes the cluster, so it is tried again only when
+    // someone looks, and seldom; nothing runs in the background meanwhile.
+    const code = (this.failure as { statusCode?: number }).statusCode;
+    this.refused =
+      this.failure instanceof NotFoundError ||
+      code === 401 ||
+      code === 403 ||
+      code === 404;
+    if (this.retryTimer || this.refused) {
       return;
     }
     const { initialMs, maxMs } = this.retryDelay;

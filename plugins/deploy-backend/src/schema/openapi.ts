@@ -319,6 +319,7 @@ export const spec = {
           },
           desiredVersion: { type: 'string' },
           runningVersion: { type: 'string' },
+          judgedBy: { type: 'string' },
           replicas: { type: 'object' },
           conditions: { type: 'array', items: { type: 'object' } },
           message: { type: 'string' },

@@ -300,7 +300,7 @@ describe('DeployService', () => {
     ]);
   });
 
-  it('rolls back from the running version when the failed one applied nothing', async () => {
+  it('re-applies the running version, saying so, when the failed one applied nothing', async () => {
     const { service, store, succeed } = await setup();
     await succeed('dev', '1.0.0');
     await succeed('dev', '1.1.0');
@@ -310,10 +310,11 @@ describe('DeployService', () => {
     );
     // Refused in its dry run: 1.1.0 still runs.
     await store.transition(refused.id, { from: ['requested'], to: 'failed' });
-    expect(await service.rollback('checkout', 'dev', alice)).toMatchObject({
-      version: '1.0.0',
-      overrideReason: 'rollback from 1.1.0',
-    });
+    const rollback = await service.rollback('checkout', 'dev', alice);
+    expect(rollback.version).toBe('1.1.0');
+    expect((await store.listEvents(rollback.id))[0].message).toBe(
+      'Rollback of dev to 1.1.0, which still runs (1.2.0 failed before anything of it was applied): its set is applied again',
+    );
   });
 
   it('names the known channels when a channel does not exist', async () => {

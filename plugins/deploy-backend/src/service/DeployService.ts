@@ -680,15 +680,14 @@ export class DeployService {
       })
     ).items;
     const [current, ...older] = history.items;
-    // Failed after its objects were applied, or stopped (or about to be)
-    // after it started: it may have left them in place, so the last that
-    // succeeded is what to restore. Otherwise (it failed before applying
-    // anything), the version before the current one.
+    // Failed, or stopped (or about to be) after it started: it may have left
+    // its objects in place, so the last that succeeded is what to restore
+    // (re-applied as it ran, should the failure have applied nothing).
+    // Otherwise, the version before the current one.
     const leftInPlace =
       latest &&
       latest.id !== current?.id &&
-      ((latest.status === 'failed' &&
-        latest.result?.appliedAt !== undefined) ||
+      (latest.status === 'failed' ||
         ((latest.status === 'cancelled' ||
           !isFinalDeploymentStatus(latest.status)) &&
           latest.startedAt !== undefined));
@@ -741,7 +740,10 @@ export class DeployService {
       events: [
         {
           type: 'requested',
-          message: `Rollback of ${channel.name} from ${from} to ${target.version}`,
+          message:
+            leftInPlace && !latest.result?.appliedAt && !latest.startedAt
+              ? `Rollback of ${channel.name} to ${target.version}, which still runs (${from} failed before anything of it was applied): its set is applied again`
+              : `Rollback of ${channel.name} from ${from} to ${target.version}`,
           data: { requestedBy: caller.userEntityRef },
         },
       ],
