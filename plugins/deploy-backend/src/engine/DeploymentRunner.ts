@@ -488,15 +488,17 @@ export class DeploymentRunner {
   }
 
   private async rollOut(
-    deployment: StoredDeployment,
+    claimed: StoredDeployment,
     t: Target,
   ): Promise<StepOutcome> {
+    // As it is now: applying changes it within this step.
+    let deployment = claimed;
     let appliedAt = deployment.result?.appliedAt;
     if (deployment.step !== APPLIED) {
       t.signal.throwIfAborted();
       await t.client.applyObjects(withoutMigrations(t.set.objects));
       appliedAt = new Date().toISOString();
-      await this.mark(
+      deployment = await this.mark(
         deployment,
         t,
         'rolling_out',
@@ -666,9 +668,11 @@ export class DeploymentRunner {
    * as stored: no re-render, no migration.
    */
   private async rollBack(
-    deployment: StoredDeployment,
+    claimed: StoredDeployment,
     t: Target,
   ): Promise<StepOutcome> {
+    // As it is now: applying changes it within this step.
+    let deployment = claimed;
     const previous = deployment.previousVersion!;
     const last = await this.options.store.lastSucceeded(
       t.service.name,
@@ -702,7 +706,7 @@ export class DeploymentRunner {
       t.signal.throwIfAborted();
       await t.client.applyObjects(withoutMigrations(restored.set.objects));
       appliedAt = new Date().toISOString();
-      await this.mark(
+      deployment = await this.mark(
         deployment,
         t,
         'rolling_back',
@@ -930,6 +934,11 @@ export class DeploymentRunner {
         `deployment ${deployment.id} was moved on by someone else`,
       );
     }
+    return {
+      ...deployment,
+      step,
+      result: result ?? deployment.result,
+    };
   }
 
   /**
