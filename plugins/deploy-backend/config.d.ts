@@ -27,6 +27,22 @@ export interface Config {
       /** Seconds a pod log read may take. Default 60. */
       logTimeoutSeconds?: number;
     };
+    /** Releases that CI publishes. */
+    releases?: {
+      /**
+       * Releases kept per service; older ones are deleted, except those a
+       * channel still runs. Default 200.
+       */
+      keep?: number;
+    };
+    /** The channels' delivery rules (autoDeploy, autoPromote). */
+    delivery?: {
+      /**
+       * Seconds between runs of the rules for every service, besides the
+       * runs after each release and each ended deployment. Default 30.
+       */
+      sweepSeconds?: number;
+    };
     worker?: {
       /** How often the worker looks for deployments to run, in ms. Default 1000. */
       pollIntervalMs?: number;
@@ -115,6 +131,29 @@ export interface Config {
       autoRollback?: boolean;
       /** The Deployment's progressDeadlineSeconds. Default 300. */
       progressDeadlineSeconds?: number;
+      /**
+       * Deploy every newly published release here on its own (typically the
+       * first channel). Default false.
+       */
+      autoDeploy?: boolean;
+      /**
+       * Promote here on its own from the previous channel once a release
+       * succeeded (and soaked) there. With approval.required, the promotion
+       * is created and waits for a person's approval. Not on the first
+       * channel. Default false.
+       */
+      autoPromote?: boolean;
+      /**
+       * Only published releases may be deployed here; the deploy dialog then
+       * offers no free-text version. Default false.
+       */
+      releasesOnly?: boolean;
+      /**
+       * Tell the owning team when this channel has run an older release than
+       * the previous channel for longer than this many minutes. Not on the
+       * first channel. Default: never.
+       */
+      behindAlertMinutes?: number;
       /** When set, deployments to this channel may only start inside it. */
       deployWindow?: {
         /** Days, e.g. ["mon", "tue", "wed", "thu", "fri"]. */

@@ -6,10 +6,12 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { actionsRegistryServiceRef } from '@backstage/backend-plugin-api/alpha';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { signalsServiceRef } from '@backstage/plugin-signals-node';
 import {
+  Deployment,
   deployOverridePermission,
   deployPermissions,
 } from '@slipway/plugin-deploy-common';
@@ -43,7 +45,10 @@ import {
 } from './permissions';
 import { DeployAuthorizer } from './permissions/DeployAuthorizer';
 import { createRouter } from './router';
+import { registerDeployActions } from './actions/registerDeployActions';
 import { DeployService } from './service/DeployService';
+import { DeliveryController } from './delivery/DeliveryController';
+import { readDeliverySettings } from './config/readDeliverySettings';
 
 /**
  * The deploy backend plugin: reads its config, then wires core services to
@@ -71,11 +76,13 @@ export const deployPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         signals: signalsServiceRef,
         notifications: notificationService,
+        actionsRegistry: actionsRegistryServiceRef,
       },
       async init(deps) {
         const { config, logger, lifecycle, httpRouter, database } = deps;
 
         const channels = readChannels(config);
+        const deliverySettings = readDeliverySettings(config);
         const kubeConfigs = readClusterConfigs(config);
         const kubernetesTimeouts = readKubernetesTimeouts(config);
         channels.forEach((channel, i) => {
@@ -158,12 +165,22 @@ export const deployPlugin = createBackendPlugin({
           deps.notifications,
           logger,
         );
+        // Every change is announced, and an ended deployment lets the
+        // channels' delivery rules take their next step.
+        // The delivery rules need the DeployService, which needs the listener.
+        const rules: { delivery?: DeliveryController } = {};
+        const listener = {
+          async onChange(deployment: Deployment) {
+            await announcer.onChange(deployment);
+            await rules.delivery?.onChange(deployment);
+          },
+        };
         const runner = new DeploymentRunner({
           store,
           channels,
           clusterFor,
           logger,
-          listener: announcer,
+          listener,
           watchNamespace: (cluster, namespace) =>
             watcher.watch(cluster, namespace),
         });
@@ -222,10 +239,45 @@ export const deployPlugin = createBackendPlugin({
           () => worker.wakeForNewWork(),
           sets,
           {
-            listener: announcer,
+            listener,
             stopMigration: deployment => runner.deleteMigrationJobs(deployment),
+            keepReleases: deliverySettings.keepReleases,
+            onReleasePublished: release => {
+              deps.signals
+                .publish({
+                  recipients: { type: 'broadcast' },
+                  channel: serviceSignalChannel(release.service),
+                  message: {
+                    type: 'release-published',
+                    version: release.version,
+                  },
+                })
+                .catch(error =>
+                  logger.warn(`Could not publish a release signal: ${error}`),
+                );
+              rules.delivery?.poke(release.service);
+            },
           },
         );
+        const deliveryController = new DeliveryController({
+          store,
+          channels,
+          deployService,
+          notifications: deps.notifications,
+          logger,
+        });
+        rules.delivery = deliveryController;
+        // The rules also run on a timer, so a release or an ended deployment
+        // that a crashed replica had not acted on yet is still delivered.
+        await deps.scheduler.scheduleTask({
+          id: 'deploy-delivery-sweep',
+          frequency: { seconds: deliverySettings.sweepSeconds },
+          timeout: { minutes: 5 },
+          initialDelay: { seconds: 5 },
+          fn: async () => {
+            await deliveryController.sweep();
+          },
+        });
 
         // Team history follows a service when its catalog owner changes.
         await deps.scheduler.scheduleTask({
@@ -272,6 +324,14 @@ export const deployPlugin = createBackendPlugin({
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        // The same operations for CI and AI agents, as deploy:<name> actions.
+        registerDeployActions(deps.actionsRegistry, {
+          deployService,
+          store,
+          watcher,
+          authorizer,
+          auditor: deps.auditor,
+        });
       },
     });
   },

@@ -7,9 +7,9 @@ import {
 import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
 import { NotFoundError } from '@backstage/errors';
 import {
-  ChannelStatus,
   CreateDeploymentRequest,
   DeploymentStatus,
+  PublishReleaseRequest,
   RegisterServiceRequest,
   Service,
   deployApprovePermission,
@@ -17,6 +17,7 @@ import {
   deployOverridePermission,
   deployReadPermission,
   deployRollbackPermission,
+  releasePublishPermission,
   serviceUpdatePermission,
 } from '@slipway/plugin-deploy-common';
 import express from 'express';
@@ -33,12 +34,12 @@ import {
   readableServices,
 } from './permissions/DeployAuthorizer';
 import { spec } from './schema/openapi';
-import { withEngineJudgement } from './service/engineJudgement';
-import { Caller, DeployService } from './service/DeployService';
+import { readServiceStatus, workloadsRunning } from './service/serviceStatus';
+import { DeployService } from './service/DeployService';
 import { hideLiteralEnv } from './service/hideLiteralEnv';
+import { callerOf } from './service/callerOf';
 import { hideSetEnv } from './manifests/hideSetEnv';
 import { SetObject } from './manifests/renderedSet';
-import { workloadsOf } from './manifests/kinds';
 
 /** What the routes need; plugin.ts wires the real ones, tests may swap them. */
 export interface RouterOptions {
@@ -109,22 +110,6 @@ export async function createRouter(
 
   const credentialsOf = (req: express.Request) =>
     httpAuth.credentials(req, { allow: ['user', 'service'] });
-
-  function callerOf(
-    credentials: BackstageCredentials,
-    mayOverride = false,
-  ): Caller {
-    const p = credentials.principal as {
-      type: string;
-      userEntityRef?: string;
-      subject?: string;
-    };
-    return {
-      userEntityRef:
-        p.type === 'user' ? p.userEntityRef! : `service:${p.subject}`,
-      mayOverride,
-    };
-  }
 
   /**
    * Runs a state-changing call inside an audit event, authorisation
@@ -291,35 +276,78 @@ export async function createRouter(
     res.json(visible);
   });
 
+  router.post('/services/:service/releases', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const body = req.body as PublishReleaseRequest;
+    const { release, created } = await audited(
+      req,
+      'release-publish',
+      {
+        service: req.params.service,
+        version: body.version,
+        permission: releasePublishPermission.name,
+      },
+      async () => {
+        const service = await deployService.service(req.params.service);
+        await authorizer.authorizeService(
+          credentials,
+          releasePublishPermission,
+          service,
+        );
+        return deployService.publishRelease(
+          service.name,
+          body,
+          callerOf(credentials).userEntityRef,
+        );
+      },
+    );
+    res.status(created ? 201 : 200).json(release);
+  });
+
+  router.get('/services/:service/releases', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const service = await readableService(credentials, req.params.service);
+    res.json(
+      await deployService.listReleases(service.name, {
+        limit:
+          req.query.limit !== undefined ? Number(req.query.limit) : undefined,
+        cursor: req.query.cursor as string | undefined,
+      }),
+    );
+  });
+
+  router.get('/services/:service/pipeline', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const service = await readableService(credentials, req.params.service);
+    res.json(
+      await deployService.pipeline(
+        service.name,
+        req.query.limit !== undefined ? Number(req.query.limit) : undefined,
+      ),
+    );
+  });
+
+  router.get('/services/:service/changes', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const service = await readableService(credentials, req.params.service);
+    res.json(
+      await deployService.releaseChanges(
+        service.name,
+        String(req.query.base),
+        String(req.query.head),
+      ),
+    );
+  });
+
   router.get('/services/:service/status', async (req, res) => {
     const credentials = await credentialsOf(req);
     const service = await readableService(credentials, req.params.service);
-    const channels = await Promise.all(
-      deployService
-        .listChannels()
-        .map(async (channel): Promise<ChannelStatus> => {
-          const namespace = resolveNamespace(channel.namespacePattern, {
-            service: service.name,
-            channel: channel.name,
-          });
-          // An unreadable cluster comes back as a status with `error` set,
-          // so one bad cluster does not fail the whole page.
-          const [status, active] = await Promise.all([
-            (async () =>
-              watcher.getChannelStatus(
-                channel.cluster,
-                namespace,
-                service.name,
-                channel.name,
-                await workloadsRunning(service.name, channel.name),
-              ))(),
-            store.getActiveDeployment(service.name, channel.name),
-          ]);
-          return withEngineJudgement(status, active);
-        }),
+    const channels = await readServiceStatus(
+      { deployService, store, watcher },
+      service,
     );
     const [visible] = await shown(credentials, [service]);
-    res.json({ service: visible, channels: channels });
+    res.json({ service: visible, channels });
   });
 
   router.get(
@@ -339,7 +367,7 @@ export async function createRouter(
         namespace,
         service.name,
         channel.name,
-        await workloadsRunning(service.name, channel.name),
+        await workloadsRunning(deployService, service.name, channel.name),
       );
       if (!status.pods.some(p => p.name === req.params.pod)) {
         throw new NotFoundError(
@@ -459,17 +487,6 @@ export async function createRouter(
     ]);
     res.json({ deployment, events, evidence });
   });
-
-  /** The workloads of the set a channel runs, for its live status. */
-  async function workloadsRunning(service: string, channel: string) {
-    const running = await deployService.runningSet(service, channel);
-    return (
-      running && {
-        version: running.deployment.version,
-        workloads: workloadsOf(running.set.objects),
-      }
-    );
-  }
 
   /** How a caller sees a set's objects: literal env values only if they may update the service. */
   async function setView(credentials: BackstageCredentials, service: Service) {

@@ -7,6 +7,7 @@ import {
   DeploymentEvent,
   DeploymentStatus,
   FailureEvidence,
+  Release,
   ReleaseChannel,
   Service,
   ServiceSpec,
@@ -183,4 +184,94 @@ export interface SetDiff {
   unchanged: number;
   /** The head runs migration Jobs before its rollout (never part of the diff: each deployment runs its own). */
   migrations: string[];
+}
+
+/**
+ * `POST /services/{service}/releases` — what CI publishes for each image it
+ * built. Publishing the same version again with the same fields changes
+ * nothing; with different ones it is a 409.
+ *
+ * @public
+ */
+export interface PublishReleaseRequest {
+  version: string;
+  digest?: string;
+  commit?: string;
+  commitUrl?: string;
+  buildUrl?: string;
+  title?: string;
+}
+
+/**
+ * `GET /services/{service}/releases?limit=&cursor=` — newest first.
+ *
+ * @public
+ */
+export interface ListReleasesResponse {
+  items: Release[];
+  nextCursor?: string;
+}
+
+/**
+ * Where one release stands in one channel.
+ *
+ * - `deployed`: it succeeded there (`current` when the channel still runs it);
+ * - `deploying`: a deployment of it is migrating, rolling out or rolling back;
+ * - `waiting`: for its soak to end, for an approval, or for the deploy window;
+ * - `failed`: its deployment there failed or was rolled back;
+ * - `superseded`: a newer release took its place before it got there;
+ * - `cancelled`, `rejected`: a person stopped it there;
+ * - `pending`: not there yet.
+ *
+ * @public
+ */
+export interface PipelineStage {
+  channel: string;
+  state:
+    | 'deployed'
+    | 'deploying'
+    | 'waiting'
+    | 'failed'
+    | 'superseded'
+    | 'cancelled'
+    | 'rejected'
+    | 'pending';
+  /** For `deployed`: the channel runs this release now. */
+  current?: boolean;
+  waitingFor?: 'soak' | 'approval' | 'window';
+  /** For a soak: when it ends (ISO). */
+  soakEndsAt?: string;
+  /** For an approval: who may approve (the owning team, by the portal's policy). */
+  approvers?: string[];
+  /** For a window: the window, in words. */
+  window?: string;
+  /** The deployment of this release in this channel the stage is about. */
+  deploymentId?: string;
+  automation?: Deployment['automation'];
+  message: string;
+}
+
+/**
+ * `GET /services/{service}/pipeline` — the recent releases, newest first,
+ * and where each stands in every channel.
+ *
+ * @public
+ */
+export interface PipelineResponse {
+  service: string;
+  channels: string[];
+  releases: Array<{ release: Release; stages: PipelineStage[] }>;
+}
+
+/**
+ * `GET /services/{service}/changes?base=prod&head=staging` — the releases
+ * `head` runs that `base` does not yet: published after base's release, up
+ * to head's, newest first.
+ *
+ * @public
+ */
+export interface ReleaseChangesResponse {
+  base: { channel: string; version?: string };
+  head: { channel: string; version?: string };
+  releases: Release[];
 }

@@ -68,6 +68,21 @@ export interface ChannelPolicy {
   progressDeadlineSeconds: number;
   /** When set, deployments may only start inside this window. */
   deployWindow?: DeployWindow;
+  /** Take every newly published release on its own (typically the first channel). */
+  autoDeploy: boolean;
+  /**
+   * Promote on its own from the previous channel once a release succeeded
+   * (and soaked) there; with `approvalRequired`, the promotion waits for a
+   * person's approval.
+   */
+  autoPromote: boolean;
+  /** Only published releases may be deployed here, no free-text versions. */
+  releasesOnly: boolean;
+  /**
+   * Tell the owning team when this channel has run an older release than the
+   * previous channel for longer than this; absent: never.
+   */
+  behindAlertMinutes?: number;
 }
 
 /**
@@ -178,6 +193,41 @@ export interface Service {
 }
 
 /**
+ * A version of a service that CI built and published to Slipway.
+ *
+ * @public
+ */
+export interface Release {
+  service: string;
+  /** The image tag, e.g. "1.4.0" or "2026.12.03-abc1234". */
+  version: string;
+  /** The image's digest ("sha256:…"), where CI knows it. */
+  digest?: string;
+  /** The source commit the image was built from. */
+  commit?: string;
+  /** A link to the commit, e.g. on the git host. */
+  commitUrl?: string;
+  /** A link to the build that produced the image. */
+  buildUrl?: string;
+  /** A line about what changed, e.g. the commit's subject. */
+  title?: string;
+  /** Who or what published it: a user entity ref, or "service:<subject>" for CI. */
+  publishedBy: string;
+  publishedAt: string;
+}
+
+/**
+ * Why Slipway started a deployment on its own, by which channel rule.
+ *
+ * @public
+ */
+export interface DeploymentAutomation {
+  rule: 'auto-deploy' | 'auto-promote';
+  /** What triggered it, in words, e.g. "1.4.0 succeeded and soaked in staging". */
+  reason: string;
+}
+
+/**
  * One deployment: a version of a service into a channel.
  *
  * @public
@@ -193,6 +243,8 @@ export interface Deployment {
   requestedBy: string;
   approvedBy?: string;
   overrideReason?: string;
+  /** Set when a channel rule started it, not a person. */
+  automation?: DeploymentAutomation;
   createdAt: string;
   startedAt?: string;
   finishedAt?: string;
@@ -221,6 +273,8 @@ export interface DeploymentResult {
     completedAt?: string;
   };
   rollback?: { state: 'complete' | 'failed'; message: string };
+  /** A newer release took its place before it ran (it was cancelled). */
+  supersededBy?: string;
   /**
    * The engine's latest judgement of the rollout while it judges it (rolling
    * out, soaking, rolling back): the Deploy tab shows this one, so the two

@@ -7,6 +7,7 @@ import {
   deployCreatePermission,
   deployOverridePermission,
   deployReadPermission,
+  releasePublishPermission,
   serviceUpdatePermission,
 } from '@slipway/plugin-deploy-common';
 import { SlipwayPermissionPolicy } from './permissionPolicy';
@@ -55,6 +56,22 @@ describe('SlipwayPermissionPolicy', () => {
     expect(decision.conditions).toEqual({
       rule: 'IS_SERVICE_OWNER',
       resourceType: 'deploy-target',
+      params: { claims: ['user:default/alice', 'group:default/team-payments'] },
+    });
+  });
+
+  it('lets only the owners of a service publish its releases', async () => {
+    const alice = user('user:default/alice', 'group:default/team-payments');
+    const decision = (await policy.handle(
+      { permission: releasePublishPermission },
+      alice,
+    )) as ConditionalPolicyDecision;
+    expect(decision.result).toBe(AuthorizeResult.CONDITIONAL);
+    expect(decision.pluginId).toBe('deploy');
+    expect(decision.resourceType).toBe('deploy-service');
+    expect(decision.conditions).toEqual({
+      rule: 'IS_SERVICE_OWNER',
+      resourceType: 'deploy-service',
       params: { claims: ['user:default/alice', 'group:default/team-payments'] },
     });
   });

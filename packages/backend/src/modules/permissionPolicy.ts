@@ -36,6 +36,10 @@ const OVERRIDE_GROUPS = ['group:default/team-platform'];
  *   for `deploy.read` too (see the deploy backend's README, "Security model").
  * - Registering or changing a service: the owners of its catalog entity, and
  *   for a registered service its current owners.
+ * - Publishing a release of a service (`deploy.release.publish`, what CI
+ *   does; channels with autoDeploy then deploy it): its owners, as for
+ *   deploying. CI's external access token holds it only when its access
+ *   restrictions name it (see the deploy backend's README).
  * - Deploying, provisioning, approving, cancelling and rolling back: the
  *   service's owners (members of the owning team), in every channel.
  *   Production is guarded by the channel's own policy in app-config: it needs

@@ -17,6 +17,9 @@ describe('readChannels', () => {
         autoRollback: false,
         progressDeadlineSeconds: 120,
         deployWindow: { days: ['mon', 'Tue'], start: '09:00', end: '17:30' },
+        autoPromote: true,
+        releasesOnly: true,
+        behindAlertMinutes: 60,
       },
     ]);
     expect(channels).toEqual([
@@ -33,6 +36,10 @@ describe('readChannels', () => {
           autoRollback: true,
           progressDeadlineSeconds: 300,
           deployWindow: undefined,
+          autoDeploy: false,
+          autoPromote: false,
+          releasesOnly: false,
+          behindAlertMinutes: undefined,
         },
       },
       {
@@ -48,6 +55,10 @@ describe('readChannels', () => {
           autoRollback: false,
           progressDeadlineSeconds: 120,
           deployWindow: { days: [1, 2], start: '09:00', end: '17:30' },
+          autoDeploy: false,
+          autoPromote: true,
+          releasesOnly: true,
+          behindAlertMinutes: 60,
         },
       },
     ]);
@@ -77,6 +88,17 @@ describe('readChannels', () => {
     [
       [{ name: 'dev', cluster: 'x', namespace: 'team-{team}' }],
       'deploy.channels[0].namespace: unknown placeholder {team}',
+    ],
+    [
+      [{ name: 'dev', cluster: 'x', autoPromote: true }],
+      'deploy.channels[0].autoPromote: "dev" is the first channel, there is nothing to promote from',
+    ],
+    [
+      [
+        { name: 'dev', cluster: 'x' },
+        { name: 'prod', cluster: 'x', behindAlertMinutes: 0.5 },
+      ],
+      'deploy.channels[1].behindAlertMinutes: must be a whole number of minutes, at least 1',
     ],
     [
       [{ name: 'dev', cluster: 'x', progressDeadlineSeconds: 0 }],

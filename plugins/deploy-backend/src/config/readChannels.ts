@@ -86,6 +86,29 @@ function readChannel(config: Config, index: number): ReleaseChannel {
       `must be a whole number of seconds, 0 or more (got ${soakUnavailableSeconds})`,
     );
   }
+  const behindAlertMinutes = config.getOptionalNumber('behindAlertMinutes');
+  if (
+    behindAlertMinutes !== undefined &&
+    (!Number.isInteger(behindAlertMinutes) || behindAlertMinutes < 1)
+  ) {
+    throw new DeployConfigError(
+      `${key}.behindAlertMinutes`,
+      `must be a whole number of minutes, at least 1 (got ${behindAlertMinutes})`,
+    );
+  }
+  const autoPromote = config.getOptionalBoolean('autoPromote') ?? false;
+  if (autoPromote && index === 0) {
+    throw new DeployConfigError(
+      `${key}.autoPromote`,
+      `"${name}" is the first channel, there is nothing to promote from; use autoDeploy to take every new release`,
+    );
+  }
+  if (behindAlertMinutes !== undefined && index === 0) {
+    throw new DeployConfigError(
+      `${key}.behindAlertMinutes`,
+      `"${name}" is the first channel, it cannot be behind a previous one`,
+    );
+  }
   const windowConfig = config.getOptionalConfig('deployWindow');
   return {
     name,
@@ -103,6 +126,10 @@ function readChannel(config: Config, index: number): ReleaseChannel {
       deployWindow: windowConfig
         ? readWindow(windowConfig, `${key}.deployWindow`)
         : undefined,
+      autoDeploy: config.getOptionalBoolean('autoDeploy') ?? false,
+      autoPromote,
+      releasesOnly: config.getOptionalBoolean('releasesOnly') ?? false,
+      behindAlertMinutes,
     },
   };
 }

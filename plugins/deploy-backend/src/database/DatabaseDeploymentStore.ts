@@ -5,6 +5,7 @@ import {
   FailureEvidence,
   ListDeploymentsQuery,
   ListDeploymentsResponse,
+  PublishReleaseRequest,
   Service,
   ServiceSpec,
   TeamMetricsResponse,
@@ -36,6 +37,13 @@ import { ClaimLostError } from './ClaimLostError';
 import { databaseNow } from './databaseNow';
 import { listDeployments } from './operations/listDeployments';
 import { readTeamMetrics } from './operations/readTeamMetrics';
+import {
+  StoredRelease,
+  getRelease,
+  listReleases,
+  publishRelease,
+  pruneReleases,
+} from './operations/releases';
 import { whereReadable } from './operations/whereReadable';
 import {
   toDeploymentEvent,
@@ -232,6 +240,11 @@ export class DatabaseDeploymentStore implements DeploymentStore {
       requested_by: input.requestedBy,
       approved_by: null,
       override_reason: input.overrideReason ?? null,
+      automation: input.automation ? JSON.stringify(input.automation) : null,
+      // A rule delivers a release to a channel once, whichever replica asks.
+      automation_key: input.automation
+        ? `${service.name}/${input.channel}/${input.version}`
+        : null,
       result: null,
       spec: JSON.stringify(input.spec ?? service.spec),
       claimed_by: null,
@@ -268,6 +281,19 @@ export class DatabaseDeploymentStore implements DeploymentStore {
       } catch (error) {
         if (!isUniqueViolation(error)) {
           throw error;
+        }
+        if (input.automation) {
+          const delivered = await this.knex<DeploymentsTableRow>('deployments')
+            .where(
+              'automation_key',
+              `${service.name}/${input.channel}/${input.version}`,
+            )
+            .first('id');
+          if (delivered) {
+            throw new ConflictError(
+              `${input.automation.rule} delivered ${input.version} to ${input.channel} already (deployment ${delivered.id})`,
+            );
+          }
         }
         const holder = await this.getActiveDeployment(
           service.name,
@@ -452,6 +478,42 @@ export class DatabaseDeploymentStore implements DeploymentStore {
    * its row locked, in the same transaction, so a driver that lost its claim
    * writes nothing.
    */
+  async publishRelease(
+    service: string,
+    request: PublishReleaseRequest,
+    publishedBy: string,
+  ): Promise<{ release: StoredRelease; created: boolean }> {
+    return publishRelease(
+      this.knex,
+      service,
+      request,
+      publishedBy,
+      isUniqueViolation,
+    );
+  }
+
+  async getRelease(
+    service: string,
+    version: string,
+  ): Promise<StoredRelease | undefined> {
+    return getRelease(this.knex, service, version);
+  }
+
+  async listReleases(
+    service: string,
+    options?: { limit?: number; cursor?: string; after?: number },
+  ): Promise<{ items: StoredRelease[]; nextCursor?: string }> {
+    return listReleases(this.knex, service, options);
+  }
+
+  async pruneReleases(
+    service: string,
+    keep: number,
+    inUse: string[],
+  ): Promise<number> {
+    return pruneReleases(this.knex, service, keep, inUse);
+  }
+
   private async fenced<T>(
     deploymentId: string,
     claim: string | undefined,

@@ -1,11 +1,13 @@
 import {
   Deployment,
+  DeploymentAutomation,
   DeploymentEvent,
   DeploymentResult,
   DeploymentStatus,
   FailureEvidence,
   ListDeploymentsQuery,
   ListDeploymentsResponse,
+  PublishReleaseRequest,
   Service,
   ServiceSpec,
   TeamMetricsResponse,
@@ -14,6 +16,9 @@ import { PermissionCriteria } from '@backstage/plugin-permission-common';
 import { DeployServiceQuery } from '../permissions/resources';
 import { RenderedSet } from '../manifests/renderedSet';
 import { ManifestSnapshot } from '../manifests/source/ManifestSnapshot';
+import { StoredRelease } from './operations/releases';
+
+export type { StoredRelease } from './operations/releases';
 
 /**
  * The services a caller may read, as a permission condition in query form;
@@ -68,6 +73,8 @@ export interface CreateDeploymentInput {
   /** The version running in the channel now, when known at request time. */
   previousVersion?: string;
   overrideReason?: string;
+  /** Set when a channel rule, not a person, asked for it. */
+  automation?: DeploymentAutomation;
   /** awaiting_approval when the channel's policy wants an approval first. */
   status?: 'requested' | 'awaiting_approval';
   /** Its first timeline events, written in the same transaction. */
@@ -258,4 +265,32 @@ export interface DeploymentStore {
 
   /** A team's delivery figures over a window of at most a year. */
   teamMetrics(query: TeamMetricsQuery): Promise<TeamMetricsResponse>;
+
+  /**
+   * Stores a release of a registered service; the same version again with
+   * the same fields is a no-op (`created: false`), with others a 409.
+   */
+  publishRelease(
+    service: string,
+    request: PublishReleaseRequest,
+    publishedBy: string,
+  ): Promise<{ release: StoredRelease; created: boolean }>;
+
+  getRelease(
+    service: string,
+    version: string,
+  ): Promise<StoredRelease | undefined>;
+
+  /** A page of releases, newest first; `after`: only those published after that seq. */
+  listReleases(
+    service: string,
+    options?: { limit?: number; cursor?: string; after?: number },
+  ): Promise<{ items: StoredRelease[]; nextCursor?: string }>;
+
+  /** Deletes all but the newest `keep` releases, sparing the versions in `inUse`. */
+  pruneReleases(
+    service: string,
+    keep: number,
+    inUse: string[],
+  ): Promise<number>;
 }

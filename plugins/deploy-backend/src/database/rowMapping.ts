@@ -66,6 +66,7 @@ export function toStoredDeployment(row: DeploymentsTableRow): StoredDeployment {
     requestedBy: row.requested_by,
     approvedBy: row.approved_by ?? undefined,
     overrideReason: row.override_reason ?? undefined,
+    ...(row.automation && { automation: JSON.parse(row.automation) }),
     createdAt: timestampToIso(row.created_at),
     startedAt: optionalIso(row.started_at),
     finishedAt: optionalIso(row.finished_at),

@@ -44,9 +44,27 @@ export interface DeploymentsTableRow {
   due_at?: DbTimestamp | null;
   /** Transient step failures in a row since the last status change. */
   attempts?: number;
+  /** JSON of DeploymentAutomation, when a channel rule started it. */
+  automation?: string | null;
+  /** "service/channel/version" of a rule's deployment; unique. */
+  automation_key?: string | null;
   created_at: DbTimestamp;
   started_at: DbTimestamp | null;
   finished_at: DbTimestamp | null;
+}
+
+export interface ReleasesTableRow {
+  /** bigint: PostgreSQL returns it as a string. */
+  seq: number | string;
+  service_name: string;
+  version: string;
+  digest: string | null;
+  commit: string | null;
+  commit_url: string | null;
+  build_url: string | null;
+  title: string | null;
+  published_by: string;
+  published_at: DbTimestamp;
 }
 
 export interface DeploymentSetsTableRow {
@@ -104,6 +122,7 @@ export const DEPLOYMENT_COLUMNS = [
   'claimed_by',
   'heartbeat_at',
   'attempts',
+  'automation',
   'created_at',
   'started_at',
   'finished_at',

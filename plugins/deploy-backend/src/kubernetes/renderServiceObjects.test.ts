@@ -41,6 +41,9 @@ const channel = (name: string): ReleaseChannel => ({
     soakUnavailableSeconds: 60,
     autoRollback: true,
     progressDeadlineSeconds: 90,
+    autoDeploy: false,
+    autoPromote: false,
+    releasesOnly: false,
   },
 });
 

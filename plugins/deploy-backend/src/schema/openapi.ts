@@ -20,6 +20,13 @@ const version = {
     'An image tag (letters, digits, "_", ".", "-"; at most 128) or a sha256: digest',
 } as const;
 
+const LINK = {
+  type: 'string',
+  pattern: '^https?://[^\\s]+$',
+  maxLength: 1024,
+  description: 'An http(s) link',
+} as const;
+
 const entityRef = {
   type: 'string',
   pattern: '^[a-z]+:[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$',
@@ -283,10 +290,69 @@ export const spec = {
           requestedBy: { type: 'string' },
           approvedBy: { type: 'string' },
           overrideReason: { type: 'string' },
+          automation: {
+            type: 'object',
+            required: ['rule', 'reason'],
+            properties: {
+              rule: { type: 'string', enum: ['auto-deploy', 'auto-promote'] },
+              reason: { type: 'string' },
+            },
+          },
           createdAt: { type: 'string' },
           startedAt: { type: 'string' },
           finishedAt: { type: 'string' },
           result: { type: 'object' },
+        },
+      },
+      ChannelVersion: {
+        type: 'object',
+        required: ['channel'],
+        properties: {
+          channel: { type: 'string' },
+          version: { type: 'string' },
+        },
+      },
+      Release: {
+        type: 'object',
+        required: ['service', 'version', 'publishedBy', 'publishedAt'],
+        properties: {
+          service: { type: 'string' },
+          version: { type: 'string' },
+          digest: { type: 'string' },
+          commit: { type: 'string' },
+          commitUrl: { type: 'string' },
+          buildUrl: { type: 'string' },
+          title: { type: 'string' },
+          publishedBy: { type: 'string' },
+          publishedAt: { type: 'string' },
+        },
+      },
+      PipelineStage: {
+        type: 'object',
+        required: ['channel', 'state', 'message'],
+        properties: {
+          channel: { type: 'string' },
+          state: {
+            type: 'string',
+            enum: [
+              'deployed',
+              'deploying',
+              'waiting',
+              'failed',
+              'superseded',
+              'cancelled',
+              'rejected',
+              'pending',
+            ],
+          },
+          current: { type: 'boolean' },
+          waitingFor: { type: 'string', enum: ['soak', 'approval', 'window'] },
+          soakEndsAt: { type: 'string' },
+          approvers: { type: 'array', items: { type: 'string' } },
+          window: { type: 'string' },
+          deploymentId: { type: 'string' },
+          automation: { type: 'object' },
+          message: { type: 'string' },
         },
       },
       DeploymentEvent: {
@@ -504,6 +570,139 @@ export const spec = {
           { name: 'head', in: 'query', required: true, schema: dnsLabel },
         ],
         responses: { '200': json(ref('SetDiff')), ...errors },
+      },
+    },
+    '/services/{service}/releases': {
+      get: {
+        operationId: 'listReleases',
+        description: "A page of the service's releases, newest first.",
+        parameters: [
+          serviceParam,
+          {
+            name: 'limit',
+            in: 'query',
+            required: false,
+            schema: { type: 'integer', minimum: 1, maximum: 200 },
+          },
+          {
+            name: 'cursor',
+            in: 'query',
+            required: false,
+            schema: { type: 'string', maxLength: 200 },
+          },
+        ],
+        responses: {
+          '200': json({
+            type: 'object',
+            required: ['items'],
+            properties: {
+              items: { type: 'array', items: ref('Release') },
+              nextCursor: { type: 'string' },
+            },
+          }),
+          ...errors,
+        },
+      },
+      post: {
+        operationId: 'publishRelease',
+        description:
+          'Publishes a release that CI built. Channels with autoDeploy take it on their own. The same version with the same fields again is a no-op (200); with other fields, 409.',
+        parameters: [serviceParam],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['version'],
+                properties: {
+                  version,
+                  digest: {
+                    type: 'string',
+                    pattern: '^sha256:[a-f0-9]{64}$',
+                    description: 'The image digest, sha256:<64 hex>',
+                  },
+                  commit: {
+                    type: 'string',
+                    pattern: '^[0-9a-f]{7,64}$',
+                    description: 'The source commit, 7 to 64 hex digits',
+                  },
+                  commitUrl: LINK,
+                  buildUrl: LINK,
+                  title: { type: 'string', minLength: 1, maxLength: 256 },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '200': json(ref('Release'), 'Published before, with the same fields'),
+          '201': json(ref('Release'), 'Published'),
+          ...errors,
+        },
+      },
+    },
+    '/services/{service}/pipeline': {
+      get: {
+        operationId: 'getPipeline',
+        description:
+          'The recent releases, newest first, and where each stands in every channel.',
+        parameters: [
+          serviceParam,
+          {
+            name: 'limit',
+            in: 'query',
+            required: false,
+            schema: { type: 'integer', minimum: 1, maximum: 50 },
+          },
+        ],
+        responses: {
+          '200': json({
+            type: 'object',
+            required: ['service', 'channels', 'releases'],
+            properties: {
+              service: { type: 'string' },
+              channels: { type: 'array', items: { type: 'string' } },
+              releases: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['release', 'stages'],
+                  properties: {
+                    release: ref('Release'),
+                    stages: { type: 'array', items: ref('PipelineStage') },
+                  },
+                },
+              },
+            },
+          }),
+          ...errors,
+        },
+      },
+    },
+    '/services/{service}/changes': {
+      get: {
+        operationId: 'getReleaseChanges',
+        description:
+          'The releases head runs that base does not yet (e.g. base=prod, head=staging), newest first.',
+        parameters: [
+          serviceParam,
+          { name: 'base', in: 'query', required: true, schema: dnsLabel },
+          { name: 'head', in: 'query', required: true, schema: dnsLabel },
+        ],
+        responses: {
+          '200': json({
+            type: 'object',
+            required: ['base', 'head', 'releases'],
+            properties: {
+              base: ref('ChannelVersion'),
+              head: ref('ChannelVersion'),
+              releases: { type: 'array', items: ref('Release') },
+            },
+          }),
+          ...errors,
+        },
       },
     },
     '/services/{service}/status': {

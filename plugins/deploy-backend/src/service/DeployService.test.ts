@@ -10,6 +10,9 @@ const policy = {
   soakUnavailableSeconds: 60,
   autoRollback: true,
   progressDeadlineSeconds: 60,
+  autoDeploy: false,
+  autoPromote: false,
+  releasesOnly: false,
 };
 const channel = (
   name: string,

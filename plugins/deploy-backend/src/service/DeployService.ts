@@ -7,7 +7,13 @@ import {
 import {
   CreateDeploymentRequest,
   Deployment,
+  DeploymentAutomation,
+  ListReleasesResponse,
+  PipelineResponse,
+  PublishReleaseRequest,
   RegisterServiceRequest,
+  Release,
+  ReleaseChangesResponse,
   ReleaseChannel,
   Service,
   ServiceSpec,
@@ -22,6 +28,8 @@ import {
 } from '../database/DeploymentStore';
 import { newDeploymentId } from '../database/deploymentIds';
 import { describeWindow, insideWindow } from './deployWindow';
+import { computePipeline } from '../delivery/pipeline';
+import { releasesBetween } from '../delivery/releasesBetween';
 import { DeploymentListener } from '../engine/DeploymentRunner';
 import { withoutMigrations } from '../engine/pruneObjects';
 import { ClusterError } from '../kubernetes/kubernetesErrors';
@@ -52,6 +60,9 @@ export interface ProvisionedChannel {
 // Service don't use it, so provisioning renders with this and keeps only those.
 const NO_VERSION_YET = '0.0.0';
 
+/** Releases kept per service unless `deploy.releases.keep` says otherwise. */
+export const DEFAULT_KEEP_RELEASES = 200;
+
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
 /** Who is asking, as the router learned from the request's credentials. */
@@ -79,6 +90,10 @@ export class DeployService {
       listener?: DeploymentListener;
       /** Deletes a deployment's running migration Jobs; returns their names. */
       stopMigration?: (deployment: Deployment) => Promise<string[]>;
+      /** Told of every release published, so channel rules can act on it. */
+      onReleasePublished?: (release: Release) => void;
+      /** How many releases to keep per service (older ones a channel runs stay). */
+      keepReleases?: number;
     } = {},
   ) {}
 
@@ -265,6 +280,8 @@ export class DeployService {
   async createDeployment(
     request: CreateDeploymentRequest,
     caller: Caller,
+    /** Set when a channel rule asks, not a person. */
+    automation?: DeploymentAutomation,
   ): Promise<Deployment> {
     const service = await this.service(request.service);
     const channel = this.channel(request.channel);
@@ -281,6 +298,14 @@ export class DeployService {
     if (request.overrideReason !== undefined && !caller.mayOverride) {
       throw new NotAllowedError('you may not override the promotion rule');
     }
+    if (
+      channel.policy.releasesOnly &&
+      !(await this.store.getRelease(service.name, version))
+    ) {
+      throw new ConflictError(
+        `${channel.name} takes published releases only, and ${version} is not a release of ${service.name}; publish it first (POST /services/${service.name}/releases)`,
+      );
+    }
     // The deployment that proved this version in the previous channel: the
     // promotion rule asks for it, and a promotion renders its files.
     const proven =
@@ -292,7 +317,10 @@ export class DeployService {
       );
     }
 
+    // A person outside the window is told now; a rule's deployment waits for
+    // the window (the worker checks it again before it starts).
     if (
+      !automation &&
       channel.policy.deployWindow &&
       !insideWindow(channel.policy.deployWindow, this.now())
     ) {
@@ -320,12 +348,18 @@ export class DeployService {
       spec: service.spec,
       requestedBy: caller.userEntityRef,
       overrideReason: request.overrideReason,
+      automation,
       status: approvalRequired ? 'awaiting_approval' : 'requested',
       events: [
         {
           type: 'requested',
-          message: `Requested ${version} in ${channel.name}${override}`,
-          data: { requestedBy: caller.userEntityRef },
+          message: automation
+            ? `${automation.rule} requested ${version} in ${channel.name}: ${automation.reason}`
+            : `Requested ${version} in ${channel.name}${override}`,
+          data: {
+            requestedBy: caller.userEntityRef,
+            ...(automation && { rule: automation.rule }),
+          },
         },
         ...(approvalRequired
           ? [
@@ -540,6 +574,123 @@ export class DeployService {
       limit: 200,
     });
     return history.items.find(d => d.version === version);
+  }
+
+  /**
+   * Cancels a deployment a rule left waiting (for an approval or a window)
+   * because a newer release takes its place. Nothing of it ran.
+   */
+  async supersede(id: string, by: string): Promise<boolean> {
+    const deployment = await this.deployment(id);
+    if (
+      deployment.startedAt ||
+      !['awaiting_approval', 'requested'].includes(deployment.status)
+    ) {
+      return false;
+    }
+    const moved = await this.store.transition(id, {
+      from: [deployment.status],
+      to: 'cancelled',
+      result: { ...deployment.result, supersededBy: by },
+      event: {
+        type: 'superseded',
+        message: `Superseded by ${by}, a newer release, before it started`,
+        data: { supersededBy: by },
+      },
+    });
+    if (moved) {
+      await this.announce(id);
+    }
+    return moved;
+  }
+
+  /**
+   * Records a release CI built; channels that take new releases act on it.
+   * Publishing the same version again with the same fields changes nothing.
+   */
+  async publishRelease(
+    serviceName: string,
+    request: PublishReleaseRequest,
+    publishedBy: string,
+  ): Promise<{ release: Release; created: boolean }> {
+    const service = await this.service(serviceName);
+    const { release, created } = await this.store.publishRelease(
+      service.name,
+      request,
+      publishedBy,
+    );
+    if (created) {
+      const inUse = (
+        await Promise.all(
+          this.channels.map(c =>
+            this.store.lastSucceeded(service.name, c.name),
+          ),
+        )
+      ).flatMap(d => (d ? [d.version] : []));
+      await this.store.pruneReleases(
+        service.name,
+        this.hooks.keepReleases ?? DEFAULT_KEEP_RELEASES,
+        inUse,
+      );
+      this.hooks.onReleasePublished?.(release);
+    }
+    const { seq: _seq, ...shown } = release;
+    return { release: shown, created };
+  }
+
+  async listReleases(
+    serviceName: string,
+    page: { limit?: number; cursor?: string } = {},
+  ): Promise<ListReleasesResponse> {
+    const service = await this.service(serviceName);
+    const { items, nextCursor } = await this.store.listReleases(
+      service.name,
+      page,
+    );
+    return {
+      items: items.map(({ seq: _seq, ...release }) => release),
+      ...(nextCursor && { nextCursor }),
+    };
+  }
+
+  /** Where each recent release stands in every channel. */
+  async pipeline(serviceName: string, limit = 10): Promise<PipelineResponse> {
+    const service = await this.service(serviceName);
+    const [releases, deployments] = await Promise.all([
+      this.store.listReleases(service.name, { limit }),
+      this.store.listDeployments({ service: service.name, limit: 200 }),
+    ]);
+    return computePipeline({
+      service,
+      channels: this.channels,
+      releases: releases.items,
+      deployments: deployments.items,
+      now: this.now(),
+    });
+  }
+
+  /** The releases `head` runs that `base` does not, e.g. staging and not prod. */
+  async releaseChanges(
+    serviceName: string,
+    baseChannel: string,
+    headChannel: string,
+  ): Promise<ReleaseChangesResponse> {
+    const service = await this.service(serviceName);
+    const [base, head] = await Promise.all(
+      [baseChannel, headChannel].map(async name => {
+        const channel = this.channel(name);
+        const running = await this.store.lastSucceeded(
+          service.name,
+          channel.name,
+        );
+        return { channel: channel.name, version: running?.version };
+      }),
+    );
+    return releasesBetween(
+      base,
+      head,
+      (await this.store.listReleases(service.name, { limit: 200 })).items,
+    );
   }
 
   async approve(id: string, approver: string): Promise<Deployment> {

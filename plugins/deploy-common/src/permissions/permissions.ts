@@ -52,6 +52,19 @@ export const serviceUpdatePermission = createPermission({
 });
 
 /**
+ * Publish a release of a service (what CI does for every image it builds).
+ * Channels that take new releases on their own deploy it, so a policy grants
+ * it to those who may deploy the service.
+ *
+ * @public
+ */
+export const releasePublishPermission = createPermission({
+  name: 'deploy.release.publish',
+  attributes: { action: 'create' },
+  resourceType: DEPLOY_SERVICE_RESOURCE_TYPE,
+});
+
+/**
  * Start a deployment or a promotion of a service into a channel, or create
  * the service's objects there (provisioning).
  *
@@ -105,6 +118,7 @@ export const deployOverridePermission = createPermission({
 export const deployPermissions = [
   deployReadPermission,
   serviceUpdatePermission,
+  releasePublishPermission,
   deployCreatePermission,
   deployApprovePermission,
   deployRollbackPermission,

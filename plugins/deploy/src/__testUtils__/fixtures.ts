@@ -1,6 +1,9 @@
 import {
   ChannelStatus,
   Deployment,
+  PipelineResponse,
+  PipelineStage,
+  Release,
   ReleaseChannel,
   SetDiff,
 } from '@slipway/plugin-deploy-common';
@@ -12,6 +15,9 @@ const policy = {
   soakUnavailableSeconds: 60,
   autoRollback: true,
   progressDeadlineSeconds: 600,
+  autoDeploy: false,
+  autoPromote: false,
+  releasesOnly: false,
 };
 
 /** dev → staging → prod, with approval in prod. */
@@ -145,5 +151,90 @@ export function makeSetDiff(overrides: Partial<SetDiff> = {}): SetDiff {
     unchanged: 5,
     migrations: ['checkout-migrate'],
     ...overrides,
+  };
+}
+
+export function makeRelease(overrides: Partial<Release> = {}): Release {
+  return {
+    service: 'checkout',
+    version: '1.3.0',
+    commit: '0123456789abcdef0123456789abcdef01234567',
+    commitUrl: 'https://git.example.com/checkout/commit/0123456',
+    buildUrl: 'https://ci.example.com/checkout/builds/42',
+    title: 'Pay with saved cards',
+    publishedBy: 'service:ci',
+    publishedAt: '2026-11-20T09:58:00.000Z',
+    ...overrides,
+  };
+}
+
+/**
+ * 1.3.0 deployed in dev and staging (promoted by rule there) and waiting for
+ * approval in prod; 1.2.3, before it, still runs in prod.
+ */
+export function makePipeline(
+  prodStage: Partial<PipelineStage> = {},
+): PipelineResponse {
+  return {
+    service: 'checkout',
+    channels: ['dev', 'staging', 'prod'],
+    releases: [
+      {
+        release: makeRelease(),
+        stages: [
+          {
+            channel: 'dev',
+            state: 'deployed',
+            current: true,
+            deploymentId: 'd1',
+            automation: {
+              rule: 'auto-deploy',
+              reason: '1.3.0 was published',
+            },
+            message: 'Succeeded',
+          },
+          {
+            channel: 'staging',
+            state: 'deployed',
+            current: true,
+            deploymentId: 'd2',
+            automation: {
+              rule: 'auto-promote',
+              reason: '1.3.0 succeeded in dev',
+            },
+            message: 'Succeeded',
+          },
+          {
+            channel: 'prod',
+            state: 'waiting',
+            waitingFor: 'approval',
+            approvers: ['group:default/team-payments'],
+            deploymentId: 'd3',
+            automation: {
+              rule: 'auto-promote',
+              reason: '1.3.0 succeeded and soaked in staging',
+            },
+            message: 'Awaiting approval',
+            ...prodStage,
+          } as PipelineStage,
+        ],
+      },
+      {
+        release: makeRelease({
+          version: '1.2.3',
+          title: 'Fix rounding of totals',
+          commit: 'fedcba9',
+          commitUrl: undefined,
+          buildUrl: undefined,
+          publishedBy: 'user:default/ada',
+        }),
+        stages: ['dev', 'staging', 'prod'].map(channel => ({
+          channel,
+          state: 'deployed' as const,
+          current: channel === 'prod',
+          message: 'Succeeded',
+        })),
+      },
+    ],
   };
 }

@@ -55,6 +55,9 @@ export function testChannel(progressDeadlineSeconds = 60): ReleaseChannel {
       soakUnavailableSeconds: 60,
       autoRollback: true,
       progressDeadlineSeconds,
+      autoDeploy: false,
+      autoPromote: false,
+      releasesOnly: false,
     },
   };
 }
