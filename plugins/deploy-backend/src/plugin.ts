@@ -264,6 +264,7 @@ export const deployPlugin = createBackendPlugin({
           channels,
           deployService,
           notifications: deps.notifications,
+          auditor: deps.auditor,
           logger,
         });
         rules.delivery = deliveryController;

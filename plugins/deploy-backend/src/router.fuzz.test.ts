@@ -945,6 +945,7 @@ const TABLES = [
   'deployment_evidence',
   'deployment_sets',
   'manifest_sources',
+  'releases',
 ];
 
 /**

@@ -1,4 +1,4 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
+import { AuditorService, LoggerService } from '@backstage/backend-plugin-api';
 import { ConflictError } from '@backstage/errors';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import {
@@ -42,6 +42,8 @@ export class DeliveryController implements DeploymentListener {
       channels: ReleaseChannel[];
       deployService: DeployService;
       notifications?: NotificationService;
+      /** Rules' deployments are audited as people's are, with the rule. */
+      auditor?: AuditorService;
       logger: LoggerService;
       now?: () => Date;
     },
@@ -127,17 +129,28 @@ export class DeliveryController implements DeploymentListener {
           }
           continue;
         }
-        const deployment = await deployService.createDeployment(
+        const deployment = await this.audited(
           {
             service,
             channel: action.channel,
             version: action.version,
+            rule: action.automation.rule,
+            reason: action.automation.reason,
+            requestedBy: ruleRequester(action.automation.rule),
           },
-          {
-            userEntityRef: ruleRequester(action.automation.rule),
-            mayOverride: false,
-          },
-          action.automation,
+          () =>
+            deployService.createDeployment(
+              {
+                service,
+                channel: action.channel,
+                version: action.version,
+              },
+              {
+                userEntityRef: ruleRequester(action.automation.rule),
+                mayOverride: false,
+              },
+              action.automation,
+            ),
         );
         done.push(
           `${action.automation.rule} ${action.version} to ${action.channel} (${deployment.id})`,
@@ -157,6 +170,41 @@ export class DeliveryController implements DeploymentListener {
       }
     }
     return done;
+  }
+
+  /**
+   * A rule's deployment as an audit event, like a person's `deployment-create`
+   * with the rule and its reason. One that another replica made first (a
+   * conflict) is not an event: nothing happened.
+   */
+  private async audited<T>(
+    meta: Record<string, string>,
+    create: () => Promise<T>,
+  ): Promise<T> {
+    const { auditor } = this.options;
+    if (!auditor) {
+      return create();
+    }
+    try {
+      const result = await create();
+      const event = await auditor.createEvent({
+        eventId: 'deployment-create',
+        severityLevel: 'medium',
+        meta,
+      });
+      await event.success();
+      return result;
+    } catch (error) {
+      if (!(error instanceof ConflictError)) {
+        const event = await auditor.createEvent({
+          eventId: 'deployment-create',
+          severityLevel: 'medium',
+          meta,
+        });
+        await event.fail({ error: error as Error });
+      }
+      throw error;
+    }
   }
 
   /** Runs the rules for every service with releases, and the behind alerts. */

@@ -294,6 +294,18 @@ describeOnCluster('continuous delivery against the local cluster', () => {
       expect(audited.map(e => e.eventId)).toEqual(
         expect.arrayContaining(['release-publish', 'deployment-approve']),
       );
+      // The rules' deployments are audited with the rule that asked.
+      expect(
+        audited.filter(e => e.eventId === 'deployment-create').map(e => e.meta),
+      ).toEqual([
+        expect.objectContaining({ channel: 'dev', rule: 'auto-deploy' }),
+        expect.objectContaining({ channel: 'staging', rule: 'auto-promote' }),
+        expect.objectContaining({
+          channel: 'prod',
+          rule: 'auto-promote',
+          requestedBy: 'slipway:rule/auto-promote',
+        }),
+      ]);
 
       // staging and prod now run the same release: nothing between them.
       const changes = await request(server)

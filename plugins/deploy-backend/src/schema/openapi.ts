@@ -621,11 +621,13 @@ export const spec = {
                   digest: {
                     type: 'string',
                     pattern: '^sha256:[a-f0-9]{64}$',
+                    maxLength: 71,
                     description: 'The image digest, sha256:<64 hex>',
                   },
                   commit: {
                     type: 'string',
                     pattern: '^[0-9a-f]{7,64}$',
+                    maxLength: 64,
                     description: 'The source commit, 7 to 64 hex digits',
                   },
                   commitUrl: LINK,
