@@ -13,7 +13,9 @@ export { deployApiRef, DeployClient } from './api';
 export type {
   CompareChannelsRequest,
   DeployApi,
+  ListReleasesQuery,
   PodLogsRequest,
+  ReleaseChangesRequest,
   SetDiffRequest,
   TeamMetricsQuery,
 } from './api';

@@ -4,7 +4,7 @@ const notMocked = (method: string) =>
   jest.fn().mockRejectedValue(new Error(`${method} is not mocked`));
 
 /**
- * A DeployApi of jest mocks: channels and history answer empty, every other
+ * A DeployApi of jest mocks: channels, history and releases answer empty, every other
  * call fails until the test says what it returns.
  */
 export function mockDeployApi(): jest.Mocked<DeployApi> {
@@ -22,5 +22,9 @@ export function mockDeployApi(): jest.Mocked<DeployApi> {
     getDiff: notMocked('getDiff'),
     compareChannels: notMocked('compareChannels'),
     getDeploymentDiff: notMocked('getDeploymentDiff'),
+    publishRelease: notMocked('publishRelease'),
+    listReleases: jest.fn().mockResolvedValue({ items: [] }),
+    getPipeline: notMocked('getPipeline'),
+    getReleaseChanges: notMocked('getReleaseChanges'),
   };
 }

@@ -6,7 +6,12 @@ import {
   ListChannelsResponse,
   ListDeploymentsQuery,
   ListDeploymentsResponse,
+  ListReleasesResponse,
+  PipelineResponse,
   PodLogsResponse,
+  PublishReleaseRequest,
+  Release,
+  ReleaseChangesResponse,
   ServiceStatusResponse,
   SetDiff,
   TeamMetricsResponse,
@@ -62,6 +67,30 @@ export interface CompareChannelsRequest {
 }
 
 /**
+ * A page of a service's releases, newest first.
+ *
+ * @public
+ */
+export interface ListReleasesQuery {
+  /** Page size; the backend's default when absent. */
+  limit?: number;
+  /** Opaque cursor from a previous page's nextCursor. */
+  cursor?: string;
+}
+
+/**
+ * Two channels of a service whose releases to compare: the releases `head`
+ * runs that `base` does not yet.
+ *
+ * @public
+ */
+export interface ReleaseChangesRequest {
+  service: string;
+  base: string;
+  head: string;
+}
+
+/**
  * Slipway's deploy backend (`/api/deploy`), as the frontend calls it.
  *
  * @public
@@ -95,6 +124,22 @@ export interface DeployApi {
   compareChannels(request: CompareChannelsRequest): Promise<SetDiff>;
   /** What a deployment changed against the set its channel ran before it. */
   getDeploymentDiff(id: string): Promise<SetDiff>;
+  /** Publish a release of a service, as CI does for every image it builds. */
+  publishRelease(
+    service: string,
+    request: PublishReleaseRequest,
+  ): Promise<Release>;
+  /** A page of a service's releases, newest first. */
+  listReleases(
+    service: string,
+    query?: ListReleasesQuery,
+  ): Promise<ListReleasesResponse>;
+  /** The recent releases of a service and where each stands in every channel. */
+  getPipeline(service: string): Promise<PipelineResponse>;
+  /** The releases one channel runs that another does not yet. */
+  getReleaseChanges(
+    request: ReleaseChangesRequest,
+  ): Promise<ReleaseChangesResponse>;
 }
 
 /**

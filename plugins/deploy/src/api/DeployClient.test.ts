@@ -160,6 +160,36 @@ describe('DeployClient', () => {
     expect(fetch.mock.calls[1][1]?.body).toBeUndefined();
   });
 
+  it('publishes and reads releases, the pipeline and the releases between two channels', async () => {
+    const { client, fetch } = setup(200, { items: [] });
+    await client.publishRelease('check out', {
+      version: '1.4.0',
+      commit: 'abc1234',
+    });
+    await client.listReleases('checkout');
+    await client.listReleases('checkout', { limit: 10, cursor: 'c2' });
+    await client.getPipeline('checkout');
+    await client.getReleaseChanges({
+      service: 'checkout',
+      base: 'prod',
+      head: 'staging',
+    });
+    expect(fetch.mock.calls.map(c => [c[0], c[1]?.method])).toEqual([
+      [`${baseUrl}/services/check%20out/releases`, 'POST'],
+      [`${baseUrl}/services/checkout/releases`, undefined],
+      [`${baseUrl}/services/checkout/releases?limit=10&cursor=c2`, undefined],
+      [`${baseUrl}/services/checkout/pipeline`, undefined],
+      [
+        `${baseUrl}/services/checkout/changes?base=prod&head=staging`,
+        undefined,
+      ],
+    ]);
+    expect(JSON.parse(String(fetch.mock.calls[0][1]?.body))).toEqual({
+      version: '1.4.0',
+      commit: 'abc1234',
+    });
+  });
+
   it('throws a ResponseError carrying the backend message', async () => {
     const { client } = setup(409, {
       error: {

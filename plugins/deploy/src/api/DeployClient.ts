@@ -7,7 +7,12 @@ import {
   ListChannelsResponse,
   ListDeploymentsQuery,
   ListDeploymentsResponse,
+  ListReleasesResponse,
+  PipelineResponse,
   PodLogsResponse,
+  PublishReleaseRequest,
+  Release,
+  ReleaseChangesResponse,
   ServiceStatusResponse,
   SetDiff,
   TeamMetricsResponse,
@@ -15,7 +20,9 @@ import {
 import {
   CompareChannelsRequest,
   DeployApi,
+  ListReleasesQuery,
   PodLogsRequest,
+  ReleaseChangesRequest,
   SetDiffRequest,
   TeamMetricsQuery,
 } from './DeployApi';
@@ -113,6 +120,43 @@ export class DeployClient implements DeployApi {
 
   getDeploymentDiff(id: string): Promise<SetDiff> {
     return this.request(`/deployments/${encodeURIComponent(id)}/diff`);
+  }
+
+  publishRelease(
+    service: string,
+    request: PublishReleaseRequest,
+  ): Promise<Release> {
+    return this.post(
+      `/services/${encodeURIComponent(service)}/releases`,
+      request,
+    );
+  }
+
+  listReleases(
+    service: string,
+    query: ListReleasesQuery = {},
+  ): Promise<ListReleasesResponse> {
+    return this.request(
+      `/services/${encodeURIComponent(service)}/releases${queryString({
+        ...query,
+      })}`,
+    );
+  }
+
+  getPipeline(service: string): Promise<PipelineResponse> {
+    return this.request(`/services/${encodeURIComponent(service)}/pipeline`);
+  }
+
+  getReleaseChanges(
+    request: ReleaseChangesRequest,
+  ): Promise<ReleaseChangesResponse> {
+    const { service, base, head } = request;
+    return this.request(
+      `/services/${encodeURIComponent(service)}/changes${queryString({
+        base,
+        head,
+      })}`,
+    );
   }
 
   private post<T>(path: string, body?: object): Promise<T> {

@@ -2,7 +2,9 @@ export { deployApiRef } from './DeployApi';
 export type {
   CompareChannelsRequest,
   DeployApi,
+  ListReleasesQuery,
   PodLogsRequest,
+  ReleaseChangesRequest,
   SetDiffRequest,
   TeamMetricsQuery,
 } from './DeployApi';

@@ -1,5 +1,4 @@
 import { alertApiRef, useApi } from '@backstage/core-plugin-api';
-import { EntityDisplayName } from '@backstage/plugin-catalog-react';
 import { usePermission } from '@backstage/plugin-permission-react';
 import Button from '@material-ui/core/Button';
 import Box from '@material-ui/core/Box';
@@ -18,6 +17,7 @@ import { ReactNode, useCallback, useState } from 'react';
 import { deployApiRef } from '../../api';
 import { ConfirmActionDialog } from '../ConfirmActionDialog';
 import { DeployDialog } from '../DeployDialog';
+import { RequesterName } from '../RequesterName';
 import { AsyncSetDiffView } from '../SetDiffView';
 
 /** Props of {@link ChannelActions}. */
@@ -102,14 +102,8 @@ export function ChannelActions(props: ChannelActionsProps) {
       description: (
         <>
           Requested by{' '}
-          {active && (
-            <EntityDisplayName
-              entityRef={active.requestedBy}
-              defaultKind="user"
-              hideIcon
-            />
-          )}
-          . The deployment starts as soon as you approve it.
+          {active && <RequesterName deployment={active} hideIcon />}. The
+          deployment starts as soon as you approve it.
         </>
       ),
       confirmLabel: 'Approve',
@@ -210,6 +204,7 @@ export function ChannelActions(props: ChannelActionsProps) {
           open
           service={service}
           channel={channel.name}
+          releasesOnly={channel.policy.releasesOnly}
           onClose={close}
           onDeployed={deployment =>
             done(`Deploying ${deployment.version} to ${channel.name}`)

@@ -1,5 +1,4 @@
 import { InfoCard, WarningPanel } from '@backstage/core-components';
-import { EntityDisplayName } from '@backstage/plugin-catalog-react';
 import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Grid from '@material-ui/core/Grid';
@@ -15,6 +14,7 @@ import { ChannelActions } from '../ChannelActions';
 import { CompareChannelsDialog } from '../CompareChannelsDialog';
 import { DeploymentStatusLabel } from '../DeploymentStatusLabel';
 import { PodList } from '../PodList';
+import { RequesterName } from '../RequesterName';
 import { RolloutHealthLabel } from '../RolloutHealthLabel';
 import { showsWorkloads, WorkloadList } from '../WorkloadList';
 
@@ -107,11 +107,7 @@ export function ChannelCard(props: ChannelCardProps) {
           <DeploymentStatusLabel status={activeDeployment.status} />
           <Typography variant="body2">
             {activeDeployment.version}, requested by{' '}
-            <EntityDisplayName
-              entityRef={activeDeployment.requestedBy}
-              defaultKind="user"
-              hideIcon
-            />
+            <RequesterName deployment={activeDeployment} hideIcon />
           </Typography>
         </Box>
       )}

@@ -72,4 +72,36 @@ describe('CompareChannelsDialog', () => {
       ),
     ).toBeInTheDocument();
   });
+
+  it('lists the releases the other channel runs, or says there are none', async () => {
+    const deployApi = mockDeployApi();
+    deployApi.compareChannels.mockResolvedValue(makeSetDiff());
+    deployApi.getReleaseChanges.mockResolvedValue({
+      base: { channel: 'prod', version: '1.3.0' },
+      head: { channel: 'staging', version: '1.3.0' },
+      releases: [],
+    });
+    await renderDialog(deployApi);
+    const releases = screen.getByRole('region', {
+      name: 'Releases in staging and not in prod',
+    });
+    expect(
+      await within(releases).findByText(
+        'staging runs no release that prod does not.',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('still shows the changes to the objects when the releases cannot be listed', async () => {
+    const deployApi = mockDeployApi();
+    deployApi.compareChannels.mockResolvedValue(makeSetDiff());
+    deployApi.getReleaseChanges.mockRejectedValue(new Error('no such route'));
+    await renderDialog(deployApi);
+    expect(
+      await screen.findByText('Could not list the releases: no such route'),
+    ).toBeInTheDocument();
+    expect(
+      await screen.findByText('1 changed · 1 added · 1 removed · 5 unchanged'),
+    ).toBeInTheDocument();
+  });
 });

@@ -1,12 +1,15 @@
 import { useApi } from '@backstage/core-plugin-api';
+import Box from '@material-ui/core/Box';
 import Button from '@material-ui/core/Button';
 import Dialog from '@material-ui/core/Dialog';
 import DialogActions from '@material-ui/core/DialogActions';
 import DialogContent from '@material-ui/core/DialogContent';
 import DialogTitle from '@material-ui/core/DialogTitle';
+import Typography from '@material-ui/core/Typography';
 import { useCallback, useId } from 'react';
 import { deployApiRef } from '../../api';
 import { AsyncSetDiffView } from '../SetDiffView';
+import { ReleaseChangesList } from './ReleaseChangesList';
 
 /** Props of {@link CompareChannelsDialog}. */
 export interface CompareChannelsDialogProps {
@@ -21,7 +24,8 @@ export interface CompareChannelsDialogProps {
 
 /**
  * What another channel runs that this one does not — for prod and staging,
- * what a promotion would bring.
+ * what a promotion would bring: the releases (commits, titles) and the
+ * changes to the objects.
  */
 export function CompareChannelsDialog(props: CompareChannelsDialogProps) {
   const { open, onClose, service, channel, other } = props;
@@ -44,6 +48,19 @@ export function CompareChannelsDialog(props: CompareChannelsDialogProps) {
         What {other} runs that {channel} does not
       </DialogTitle>
       <DialogContent>
+        <Box component="section" aria-labelledby={`${titleId}-releases`} mb={2}>
+          <Typography
+            id={`${titleId}-releases`}
+            variant="subtitle1"
+            component="h3"
+          >
+            Releases in {other} and not in {channel}
+          </Typography>
+          <ReleaseChangesList service={service} base={channel} head={other} />
+        </Box>
+        <Typography variant="subtitle1" component="h3">
+          Changes to the objects
+        </Typography>
         <AsyncSetDiffView
           load={load}
           noBaseText={`${channel} runs nothing Slipway applied yet, so everything ${other} runs is new to it.`}

@@ -1,6 +1,10 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { makeDeployment, makeSetDiff } from '../../__testUtils__/fixtures';
+import {
+  makeDeployment,
+  makeRelease,
+  makeSetDiff,
+} from '../../__testUtils__/fixtures';
 import { mockDeployApi } from '../../__testUtils__/mockDeployApi';
 import { renderWithApis } from '../../__testUtils__/renderWithApis';
 import { DeployDialog } from './DeployDialog';
@@ -143,5 +147,105 @@ describe('DeployDialog', () => {
       'checkout already has an active deployment in dev',
     );
     expect(onDeployed).not.toHaveBeenCalled();
+  });
+
+  it('offers the recent releases by version, title and commit, and still takes a typed version', async () => {
+    const deployApi = mockDeployApi();
+    deployApi.listReleases.mockResolvedValue({
+      items: [
+        makeRelease(),
+        makeRelease({ version: '1.2.3', title: undefined, commit: undefined }),
+      ],
+    });
+    deployApi.createDeployment.mockResolvedValue(makeDeployment());
+    await renderWithApis(
+      <DeployDialog
+        open
+        service="checkout"
+        channel="dev"
+        onClose={jest.fn()}
+        onDeployed={jest.fn()}
+      />,
+      { deployApi, allow: ['deploy.create'] },
+    );
+    const release = await screen.findByRole('combobox', { name: /Release/ });
+    expect(
+      within(release)
+        .getAllByRole('option')
+        .map(o => o.textContent),
+    ).toEqual([
+      'Choose a release',
+      '1.3.0 — Pay with saved cards (0123456)',
+      '1.2.3',
+    ]);
+    expect(deployApi.listReleases).toHaveBeenCalledWith('checkout', {
+      limit: 25,
+    });
+
+    await userEvent.selectOptions(release, '1.3.0');
+    expect(screen.getByLabelText(/Version/)).toHaveValue('1.3.0');
+    // A typed version that is no release leaves the list unchosen.
+    await userEvent.clear(screen.getByLabelText(/Version/));
+    await userEvent.type(screen.getByLabelText(/Version/), '9.9.9');
+    expect(release).toHaveValue('');
+    await userEvent.click(screen.getByRole('button', { name: 'Deploy' }));
+    await waitFor(() =>
+      expect(deployApi.createDeployment).toHaveBeenCalledWith({
+        service: 'checkout',
+        channel: 'dev',
+        version: '9.9.9',
+      }),
+    );
+  });
+
+  it('takes only a published release where the channel says so', async () => {
+    const deployApi = mockDeployApi();
+    deployApi.listReleases.mockResolvedValue({ items: [makeRelease()] });
+    deployApi.createDeployment.mockResolvedValue(makeDeployment());
+    await renderWithApis(
+      <DeployDialog
+        open
+        service="checkout"
+        channel="prod"
+        releasesOnly
+        onClose={jest.fn()}
+        onDeployed={jest.fn()}
+      />,
+      { deployApi, allow: ['deploy.create'] },
+    );
+    const release = await screen.findByRole('combobox', { name: /Release/ });
+    expect(screen.queryByRole('textbox', { name: /Version/ })).toBeNull();
+    expect(
+      screen.getByText('prod takes published releases only.'),
+    ).toBeInTheDocument();
+    const deploy = screen.getByRole('button', { name: 'Deploy' });
+    expect(deploy).toBeDisabled();
+    await userEvent.selectOptions(release, '1.3.0');
+    await userEvent.click(deploy);
+    await waitFor(() =>
+      expect(deployApi.createDeployment).toHaveBeenCalledWith({
+        service: 'checkout',
+        channel: 'prod',
+        version: '1.3.0',
+      }),
+    );
+  });
+
+  it('says so when a releases-only channel has no release to take', async () => {
+    await renderWithApis(
+      <DeployDialog
+        open
+        service="checkout"
+        channel="prod"
+        releasesOnly
+        onClose={jest.fn()}
+        onDeployed={jest.fn()}
+      />,
+      { allow: ['deploy.create'] },
+    );
+    expect(
+      await screen.findByText(/checkout has no published releases yet/),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Deploy' })).toBeDisabled();
   });
 });

@@ -12,20 +12,36 @@ import { usePermission } from '@backstage/plugin-permission-react';
 import {
   Deployment,
   deployOverridePermission,
+  Release,
 } from '@slipway/plugin-deploy-common';
 import { FormEvent, useCallback, useId, useState } from 'react';
+import useAsync from 'react-use/esm/useAsync';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
 import { deployApiRef } from '../../api';
 import { describeError } from '../describeError';
+import { shortCommit } from '../ReleaseSummary';
 import { AsyncSetDiffView } from '../SetDiffView';
+
+/** How many of the newest releases the dialog offers. */
+const RELEASES_OFFERED = 25;
 
 /** Props of {@link DeployDialog}. */
 export interface DeployDialogProps {
   open: boolean;
   service: string;
   channel: string;
+  /** The channel takes published releases only: no free-text version. */
+  releasesOnly?: boolean;
   onClose: () => void;
   onDeployed: (deployment: Deployment) => void;
+}
+
+/** "1.4.0 — Faster checkout (abc1234)": what tells releases apart in a list. */
+function releaseOption(release: Release): string {
+  let text = release.version;
+  if (release.title) text += ` — ${release.title}`;
+  if (release.commit) text += ` (${shortCommit(release.commit)})`;
+  return text;
 }
 
 /** What deploying a version would change in the channel, read when asked for. */
@@ -52,14 +68,25 @@ function DeployPreview(props: {
 }
 
 /**
- * Asks for a version (an image tag or digest), previews what it would change
- * on request, and deploys it to a channel.
+ * Asks for a version — one of the service's recent releases, or (unless the
+ * channel takes releases only) any image tag or digest — previews what it
+ * would change on request, and deploys it to a channel.
  */
 export function DeployDialog(props: DeployDialogProps) {
-  const { open, service, channel, onClose, onDeployed } = props;
+  const { open, service, channel, releasesOnly, onClose, onDeployed } = props;
   const deployApi = useApi(deployApiRef);
   const titleId = useId();
   const [version, setVersion] = useState('');
+  const releases = useAsync(
+    async () =>
+      (await deployApi.listReleases(service, { limit: RELEASES_OFFERED }))
+        .items,
+    [deployApi, service],
+  );
+  const offered = releases.value ?? [];
+  const chosen = offered.some(r => r.version === version.trim())
+    ? version.trim()
+    : '';
   const [overrideReason, setOverrideReason] = useState('');
   // The version whose changes are shown; cleared when the version is edited.
   const [previewed, setPreviewed] = useState<string>();
@@ -99,19 +126,67 @@ export function DeployDialog(props: DeployDialogProps) {
           <DialogContentText>
             Migrations run first; the rollout starts when they succeed.
           </DialogContentText>
-          <TextField
-            id={`${titleId}-version`}
-            fullWidth
-            required
-            label="Version"
-            helperText="An image tag or digest, e.g. 1.4.0"
-            value={version}
-            onChange={e => {
-              setVersion(e.target.value);
-              setPreviewed(undefined);
-            }}
-            disabled={state.loading}
-          />
+          {(offered.length > 0 || releasesOnly) && (
+            <TextField
+              id={`${titleId}-release`}
+              select
+              fullWidth
+              margin="normal"
+              required={releasesOnly}
+              label="Release"
+              SelectProps={{ native: true }}
+              InputLabelProps={{ shrink: true }}
+              helperText={
+                releasesOnly
+                  ? `${channel} takes published releases only.`
+                  : 'One of the releases CI published, or type a version below.'
+              }
+              value={chosen}
+              onChange={e => {
+                setVersion(e.target.value);
+                setPreviewed(undefined);
+              }}
+              disabled={state.loading || releases.loading}
+            >
+              <option value="">
+                {releases.loading ? 'Loading releases…' : 'Choose a release'}
+              </option>
+              {offered.map(release => (
+                <option key={release.version} value={release.version}>
+                  {releaseOption(release)}
+                </option>
+              ))}
+            </TextField>
+          )}
+          {releases.error && (
+            <Typography variant="body2" color="error">
+              Could not list the releases: {describeError(releases.error)}
+            </Typography>
+          )}
+          {releasesOnly &&
+            !releases.loading &&
+            !releases.error &&
+            offered.length === 0 && (
+              <Typography variant="body2" color="textSecondary">
+                {service} has no published releases yet: CI publishes one for
+                each image it builds.
+              </Typography>
+            )}
+          {!releasesOnly && (
+            <TextField
+              id={`${titleId}-version`}
+              fullWidth
+              required
+              label="Version"
+              helperText="An image tag or digest, e.g. 1.4.0"
+              value={version}
+              onChange={e => {
+                setVersion(e.target.value);
+                setPreviewed(undefined);
+              }}
+              disabled={state.loading}
+            />
+          )}
           {canOverride && (
             <TextField
               id={`${titleId}-override`}

@@ -41,6 +41,31 @@ describe('DeploymentHistory', () => {
     expect(screen.queryByRole('button', { name: /Load older/ })).toBeNull();
   });
 
+  it('names the rule, not a person, for a deployment a channel rule started', async () => {
+    await renderWithApis(
+      <DeploymentHistory
+        deployments={[
+          makeDeployment({
+            id: 'd3',
+            channel: 'staging',
+            requestedBy: 'slipway:rule/auto-promote',
+            automation: {
+              rule: 'auto-promote',
+              reason: '1.2.3 succeeded and soaked 5 s in dev',
+            },
+          }),
+        ]}
+        loading={false}
+        hasMore={false}
+        onLoadMore={jest.fn()}
+      />,
+    );
+    expect(screen.getByText('rule auto-promote')).toHaveAttribute(
+      'title',
+      '1.2.3 succeeded and soaked 5 s in dev',
+    );
+  });
+
   it('expands a deployment into its timeline', async () => {
     const deployApi = mockDeployApi();
     deployApi.getDeployment.mockResolvedValue({

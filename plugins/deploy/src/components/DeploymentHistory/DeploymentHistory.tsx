@@ -10,6 +10,7 @@ import Typography from '@material-ui/core/Typography';
 import { Deployment } from '@slipway/plugin-deploy-common';
 import { DeploymentStatusLabel } from '../DeploymentStatusLabel';
 import { DeploymentTimeline } from '../DeploymentTimeline';
+import { RequesterName } from '../RequesterName';
 import { deploymentDuration, formatDuration } from '../formatDuration';
 
 /** Props of {@link DeploymentHistory}. */
@@ -70,7 +71,7 @@ export function DeploymentHistory(props: DeploymentHistoryProps) {
       field: 'requestedBy',
       render: d => (
         <>
-          <EntityDisplayName entityRef={d.requestedBy} defaultKind="user" />
+          <RequesterName deployment={d} />
           {d.approvedBy && (
             <Typography variant="caption" color="textSecondary" component="div">
               approved by{' '}

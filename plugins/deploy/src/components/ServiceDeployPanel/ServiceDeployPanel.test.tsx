@@ -6,6 +6,7 @@ import {
   channels,
   makeChannelStatus,
   makeDeployment,
+  makePipeline,
 } from '../../__testUtils__/fixtures';
 import { mockDeployApi } from '../../__testUtils__/mockDeployApi';
 import { mockSignalApi } from '../../__testUtils__/mockSignalApi';
@@ -126,6 +127,58 @@ describe('ServiceDeployPanel', () => {
     expect(deployApi.getServiceStatus).toHaveBeenCalledTimes(3);
     expect(deployApi.getChannels).toHaveBeenCalledTimes(1);
     expect(screen.queryByTestId('progress')).toBeNull();
+  });
+
+  it('shows the release pipeline above the cards and reads it again when a release is published or a deployment changes', async () => {
+    const deployApi = apiWithService();
+    deployApi.getPipeline.mockResolvedValue(makePipeline());
+    const signals = mockSignalApi();
+    await renderWithApis(<ServiceDeployPanel service="checkout" />, {
+      deployApi,
+      apis: [[signalApiRef, signals.api]],
+    });
+    const pipeline = await screen.findByRole('region', {
+      name: 'Release pipeline of checkout',
+    });
+    await within(pipeline).findByRole('table', {
+      name: 'Pipeline of checkout',
+    });
+    const regions = screen.getAllByRole('region', {
+      name: /^(Release pipeline of|Channel) /,
+    });
+    expect(regions.map(r => r.getAttribute('aria-label'))).toEqual([
+      'Release pipeline of checkout',
+      'Channel dev',
+      'Channel staging',
+      'Channel prod',
+    ]);
+    expect(deployApi.getPipeline).toHaveBeenCalledTimes(1);
+
+    // A pod changed: the pipeline stands as it was.
+    signals.publish('deploy:service:checkout', {
+      type: 'status-changed',
+      channel: 'dev',
+    });
+    await waitFor(() =>
+      expect(deployApi.getServiceStatus).toHaveBeenCalledTimes(2),
+    );
+    expect(deployApi.getPipeline).toHaveBeenCalledTimes(1);
+
+    signals.publish('deploy:service:checkout', {
+      type: 'release-published',
+      version: '1.4.0',
+    });
+    await waitFor(() => expect(deployApi.getPipeline).toHaveBeenCalledTimes(2));
+    signals.publish('deploy:service:checkout', {
+      type: 'deployment-changed',
+      deploymentId: 'd3',
+      status: 'migrating',
+    });
+    await waitFor(() => expect(deployApi.getPipeline).toHaveBeenCalledTimes(3));
+    // Reading again does not blank what is shown.
+    expect(
+      within(pipeline).getByRole('table', { name: 'Pipeline of checkout' }),
+    ).toBeInTheDocument();
   });
 
   it("reloads after the user's own action", async () => {

@@ -18,6 +18,7 @@ import { useDeploymentHistory } from '../../hooks/useDeploymentHistory';
 import { DeploySignal, serviceSignalChannel } from '../../signals';
 import { ChannelCard } from '../ChannelCard';
 import { DeploymentHistory } from '../DeploymentHistory';
+import { ReleasePipeline } from '../ReleasePipeline';
 
 /** The newest unfinished deployment per channel. */
 function activeByChannel(deployments: Deployment[]): Map<string, Deployment> {
@@ -34,15 +35,17 @@ function activeByChannel(deployments: Deployment[]): Map<string, Deployment> {
 }
 
 /**
- * A service's channels, in promotion order, and its deployment history.
- * Refreshes when the backend signals a change; it does not poll.
+ * A service's release pipeline, its channels in promotion order, and its
+ * deployment history. Refreshes when the backend signals a change; it does
+ * not poll.
  */
 export function ServiceDeployPanel(props: { service: string }) {
   const { service } = props;
   const deployApi = useApi(deployApiRef);
   const { lastSignal } = useSignal<DeploySignal>(serviceSignalChannel(service));
   // Pods change often during a rollout: such a signal reloads the live
-  // status only. A deployment's change, or the user's own action, reloads both.
+  // status only. A deployment's change, a published release, or the user's
+  // own action reloads the pipeline and the history too.
   const [statusKey, refreshStatus] = useReducer((n: number) => n + 1, 0);
   const [historyKey, refreshHistory] = useReducer((n: number) => n + 1, 0);
   const refresh = useCallback(() => {
@@ -104,6 +107,18 @@ export function ServiceDeployPanel(props: { service: string }) {
 
   return (
     <Grid container spacing={3}>
+      <Grid
+        item
+        xs={12}
+        component="section"
+        aria-label={`Release pipeline of ${service}`}
+      >
+        <ReleasePipeline
+          service={service}
+          refreshKey={historyKey}
+          onChanged={refresh}
+        />
+      </Grid>
       {orderedChannels.map((channel, index) => {
         const previous = index > 0 ? orderedChannels[index - 1] : undefined;
         const previousStatus = previous && statusByChannel.get(previous.name);

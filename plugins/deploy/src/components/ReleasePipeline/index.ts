@@ -1,0 +1,2 @@
+export { ReleasePipeline } from './ReleasePipeline';
+export type { ReleasePipelineProps } from './ReleasePipeline';

@@ -1,0 +1,1 @@
+export { ReleaseSummary, shortCommit } from './ReleaseSummary';

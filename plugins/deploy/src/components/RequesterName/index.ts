@@ -1,0 +1,1 @@
+export { RequesterName } from './RequesterName';
