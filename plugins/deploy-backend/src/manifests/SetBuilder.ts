@@ -18,6 +18,7 @@ import {
 import { manifestsLocationOf } from './source/manifestsLocation';
 import { SET_LABELS, stampSet } from './stampSet';
 import { validateSet } from './validateSet';
+import { pinToCommit } from './source/pinToCommit';
 
 /** What a set is built for. */
 export interface BuildSetRequest {
@@ -31,6 +32,11 @@ export interface BuildSetRequest {
    * again: a promotion deploys what it promotes.
    */
   snapshot?: string;
+  /**
+   * The commit the release was built from: manifests on a git host are read
+   * at it, so they match the image.
+   */
+  commit?: string;
 }
 
 /** Stored sets are capped: a set this large is a mistake, not a service. */
@@ -149,7 +155,8 @@ export class SetBuilder {
       snapshot = await sources.getManifestSource(request.snapshot);
     }
     if (!snapshot) {
-      snapshot = await reader.read(location);
+      const pinned = request.commit && pinToCommit(location, request.commit);
+      snapshot = await reader.read(pinned || location);
       await sources.saveManifestSource(snapshot);
     }
     const files = snapshot.files;

@@ -427,6 +427,10 @@ export class DeployService {
     const promotedSet = promoted
       ? await this.store.getDeploymentSet(promoted.id)
       : undefined;
+    // A release's manifests are those of the commit it was built from.
+    const release = promotedSet
+      ? undefined
+      : await this.store.getRelease(service.name, version);
     return this.sets.build({
       service,
       channel,
@@ -437,6 +441,7 @@ export class DeployService {
       version,
       deploymentId,
       snapshot: promotedSet?.source.snapshot,
+      commit: release?.commit,
     });
   }
 
