@@ -86,6 +86,11 @@ function writeCatalog(): string {
     },
     {
       kind: 'User',
+      metadata: { name: 'bob' },
+      spec: { memberOf: ['team-payments'] },
+    },
+    {
+      kind: 'User',
       metadata: { name: 'carol' },
       spec: { memberOf: ['team-growth'] },
     },
@@ -279,7 +284,9 @@ describeOnCluster(
                   {
                     name: 'prod',
                     cluster: 'local',
+                    progressDeadlineSeconds: 60,
                     approval: { required: true },
+                    autoPromote: true,
                   },
                 ],
               },
@@ -299,6 +306,7 @@ describeOnCluster(
       }`;
       api = `${baseUrl}/api`;
       tokens.alice = await signIn('alice');
+      tokens.bob = await signIn('bob');
       tokens.carol = await signIn('carol');
       const registered = await call(tokens.alice, 'POST', '/deploy/services', {
         name: SERVICE,
@@ -364,7 +372,7 @@ describeOnCluster(
       expect(actions.every(a => a.description.length > 80)).toBe(true);
     });
 
-    it('publishes a release with the CI token; the first channel deploys it', async () => {
+    it('publishes a release with the CI token; dev deploys it, prod promotes it and ships once a person approves', async () => {
       const published = await invoke(CI_TOKEN, 'deploy:publish-release', {
         service: SERVICE,
         version: '1.0.0',
@@ -418,6 +426,57 @@ describeOnCluster(
         return ['deployed', 'failed'].includes(first.state) && first;
       });
       expect(stage).toMatchObject({ channel: 'dev', state: 'deployed' });
+
+      // prod promotes it on its own and waits for a person.
+      const waiting = await waitFor('1.0.0 to wait in prod', async () => {
+        const status = await invoke(CI_TOKEN, 'deploy:status', {
+          service: SERVICE,
+          version: '1.0.0',
+        });
+        const prod = status.body.output.release.stages[1];
+        return prod.state === 'waiting' && prod;
+      });
+      expect(waiting).toMatchObject({
+        channel: 'prod',
+        waitingFor: 'approval',
+        approvers: ['group:default/team-payments'],
+        automation: { rule: 'auto-promote' },
+      });
+      // CI's token may publish, not approve; a member of the owning team,
+      // with their own token, approves.
+      const byCi = await invoke(CI_TOKEN, 'deploy:approve', {
+        deploymentId: waiting.deploymentId,
+      });
+      expect(byCi.status).toBe(403);
+      const approved = await invoke(tokens.bob, 'deploy:approve', {
+        deploymentId: waiting.deploymentId,
+      });
+      expect(approved.status).toBe(200);
+      await waitFor('1.0.0 to be deployed in prod', async () => {
+        const status = await invoke(CI_TOKEN, 'deploy:status', {
+          service: SERVICE,
+          version: '1.0.0',
+        });
+        return status.body.output.release.stages[1].state === 'deployed';
+      });
+      // History says who and what did each step.
+      const history = await invoke(tokens.alice, 'deploy:history', {
+        service: SERVICE,
+      });
+      expect(history.status).toBe(200);
+      expect(
+        history.body.output.items.map(
+          (d: {
+            channel: string;
+            status: string;
+            requestedBy: string;
+            approvedBy?: string;
+          }) => [d.channel, d.status, d.requestedBy, d.approvedBy],
+        ),
+      ).toEqual([
+        ['prod', 'succeeded', 'slipway:rule/auto-promote', 'user:default/bob'],
+        ['dev', 'succeeded', 'slipway:rule/auto-deploy', undefined],
+      ]);
     });
 
     it('refuses a token not granted deploy.release.publish, and stores nothing', async () => {
