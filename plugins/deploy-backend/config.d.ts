@@ -132,8 +132,8 @@ export interface Config {
       /** The Deployment's progressDeadlineSeconds. Default 300. */
       progressDeadlineSeconds?: number;
       /**
-       * Deploy every newly published release here on its own (typically the
-       * first channel). Default false.
+       * Deploy every newly published release here on its own. Only the
+       * first channel may (later ones promote). Default false.
        */
       autoDeploy?: boolean;
       /**

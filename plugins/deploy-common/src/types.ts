@@ -68,7 +68,7 @@ export interface ChannelPolicy {
   progressDeadlineSeconds: number;
   /** When set, deployments may only start inside this window. */
   deployWindow?: DeployWindow;
-  /** Take every newly published release on its own (typically the first channel). */
+  /** Take every newly published release on its own (the first channel only). */
   autoDeploy: boolean;
   /**
    * Promote on its own from the previous channel once a release succeeded

@@ -90,6 +90,13 @@ describe('readChannels', () => {
       'deploy.channels[0].namespace: unknown placeholder {team}',
     ],
     [
+      [
+        { name: 'dev', cluster: 'x' },
+        { name: 'prod', cluster: 'x', autoDeploy: true },
+      ],
+      'deploy.channels[1].autoDeploy: only the first channel may take new releases on its own',
+    ],
+    [
       [{ name: 'dev', cluster: 'x', autoPromote: true }],
       'deploy.channels[0].autoPromote: "dev" is the first channel, there is nothing to promote from',
     ],

@@ -103,6 +103,13 @@ function readChannel(config: Config, index: number): ReleaseChannel {
       `"${name}" is the first channel, there is nothing to promote from; use autoDeploy to take every new release`,
     );
   }
+  const autoDeploy = config.getOptionalBoolean('autoDeploy') ?? false;
+  if (autoDeploy && index > 0) {
+    throw new DeployConfigError(
+      `${key}.autoDeploy`,
+      `only the first channel may take new releases on its own; "${name}" takes releases once they succeeded in the channel before it: use autoPromote`,
+    );
+  }
   if (behindAlertMinutes !== undefined && index === 0) {
     throw new DeployConfigError(
       `${key}.behindAlertMinutes`,
@@ -126,7 +133,7 @@ function readChannel(config: Config, index: number): ReleaseChannel {
       deployWindow: windowConfig
         ? readWindow(windowConfig, `${key}.deployWindow`)
         : undefined,
-      autoDeploy: config.getOptionalBoolean('autoDeploy') ?? false,
+      autoDeploy,
       autoPromote,
       releasesOnly: config.getOptionalBoolean('releasesOnly') ?? false,
       behindAlertMinutes,
