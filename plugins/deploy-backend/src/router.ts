@@ -14,7 +14,6 @@ import {
   Service,
   deployApprovePermission,
   deployCreatePermission,
-  deployOverridePermission,
   deployReadPermission,
   deployRollbackPermission,
   releasePublishPermission,
@@ -38,6 +37,8 @@ import { readServiceStatus, workloadsRunning } from './service/serviceStatus';
 import { DeployService } from './service/DeployService';
 import { hideLiteralEnv } from './service/hideLiteralEnv';
 import { callerOf } from './service/callerOf';
+import { audited as auditedCall } from './service/audited';
+import { requestDeployment } from './service/requestDeployment';
 import { hideSetEnv } from './manifests/hideSetEnv';
 import { SetObject } from './manifests/renderedSet';
 
@@ -111,35 +112,13 @@ export async function createRouter(
   const credentialsOf = (req: express.Request) =>
     httpAuth.credentials(req, { allow: ['user', 'service'] });
 
-  /**
-   * Runs a state-changing call inside an audit event, authorisation
-   * included: a refusal by the policy is recorded with the caller (the
-   * event's actor), the permission and the resource.
-   */
-  async function audited<T>(
+  /** A state-changing call inside an audit event with the request's caller. */
+  const audited = <T>(
     req: express.Request,
     eventId: string,
     meta: Record<string, string | undefined>,
     action: () => Promise<T>,
-  ): Promise<T> {
-    const clean = Object.fromEntries(
-      Object.entries(meta).filter(([, v]) => v !== undefined),
-    ) as Record<string, string>;
-    const event = await auditor.createEvent({
-      eventId,
-      severityLevel: 'medium',
-      request: req,
-      meta: clean,
-    });
-    try {
-      const result = await action();
-      await event.success();
-      return result;
-    } catch (error) {
-      await event.fail({ error: error as Error });
-      throw error;
-    }
-  }
+  ) => auditedCall(auditor, { eventId, meta, request: req }, action);
 
   /** The service as this caller may see it: literal env values only for those who may update it. */
   async function shown(
@@ -446,33 +425,11 @@ export async function createRouter(
 
   router.post('/deployments', async (req, res) => {
     const credentials = await credentialsOf(req);
-    const body = req.body as CreateDeploymentRequest;
-    const deployment = await audited(
+    const deployment = await requestDeployment(
+      { deployService, authorizer, auditor },
+      credentials,
+      req.body as CreateDeploymentRequest,
       req,
-      'deployment-create',
-      {
-        service: body.service,
-        channel: body.channel,
-        version: body.version,
-        overrideReason: body.overrideReason,
-        permission: deployCreatePermission.name,
-      },
-      async () => {
-        const service = await deployService.service(body.service);
-        deployService.channel(body.channel);
-        await authorizer.authorizeTarget(credentials, deployCreatePermission, {
-          service: service.name,
-          channel: body.channel,
-          ownerRef: service.ownerRef,
-        });
-        const override =
-          body.overrideReason !== undefined &&
-          (await authorizer.allows(credentials, deployOverridePermission));
-        return deployService.createDeployment(
-          body,
-          callerOf(credentials, override),
-        );
-      },
     );
     res.status(201).json(deployment);
   });

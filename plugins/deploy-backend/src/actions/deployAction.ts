@@ -1,6 +1,6 @@
 import { ActionsRegistryService } from '@backstage/backend-plugin-api/alpha';
 import { DeployActionsOptions } from './registerDeployActions';
-import { requestDeployment } from './requestDeployment';
+import { requestDeployment } from '../service/requestDeployment';
 import {
   channelField,
   deploymentOutput,

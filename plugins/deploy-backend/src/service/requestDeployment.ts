@@ -1,23 +1,38 @@
-import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import {
+  AuditorService,
+  BackstageCredentials,
+} from '@backstage/backend-plugin-api';
+import express from 'express';
 import {
   CreateDeploymentRequest,
   Deployment,
   deployCreatePermission,
   deployOverridePermission,
 } from '@slipway/plugin-deploy-common';
-import { auditedAction } from './auditedAction';
-import { callerOf } from '../service/callerOf';
-import { DeployActionsOptions } from './registerDeployActions';
+import { auditedAction } from '../actions/auditedAction';
+import { DeployAuthorizer } from '../permissions/DeployAuthorizer';
+import { callerOf } from './callerOf';
+import { DeployService } from './DeployService';
 
 /**
- * A deployment or promotion, as `POST /deployments` makes it: deploy.create
- * on the service in the channel, an override only with the override
- * permission, audited as "deployment-create".
+ * A deployment or promotion, for `POST /deployments` and the deploy and
+ * promote actions: deploy.create on the service in the channel, an override
+ * only with the override permission, audited as "deployment-create".
  */
 export async function requestDeployment(
-  { deployService, authorizer, auditor }: DeployActionsOptions,
+  {
+    deployService,
+    authorizer,
+    auditor,
+  }: {
+    deployService: DeployService;
+    authorizer: DeployAuthorizer;
+    auditor: AuditorService;
+  },
   credentials: BackstageCredentials,
   request: CreateDeploymentRequest,
+  /** The HTTP request, when a route asks. */
+  httpRequest?: express.Request,
 ): Promise<Deployment> {
   return auditedAction(
     auditor,
@@ -46,5 +61,6 @@ export async function requestDeployment(
         callerOf(credentials, override),
       );
     },
+    httpRequest,
   );
 }
