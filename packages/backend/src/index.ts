@@ -4,7 +4,6 @@
  */
 
 import { createBackend } from '@backstage/backend-defaults';
-import { catalogModuleFileLocations } from '@slipway/plugin-scaffolder-backend-module-deploy';
 
 const backend = createBackend();
 
@@ -23,7 +22,7 @@ backend.add(
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 // file locations from the catalog API, for the new-service template's
 // deploy:publish:local (this portal has no git host)
-backend.add(catalogModuleFileLocations);
+backend.add(import('@slipway/plugin-catalog-backend-module-file-locations'));
 
 // scaffolder, with Slipway's actions
 backend.add(import('@backstage/plugin-scaffolder-backend'));

@@ -32,4 +32,3 @@ export {
   createPublishLocalAction,
   type PublishLocalActionOptions,
 } from './actions/publishLocal';
-export { catalogModuleFileLocations } from './localPublishing/catalogModuleFileLocations';
