@@ -1,5 +1,5 @@
 import { ClusterClient } from '../kubernetes/ClusterClient';
-import { DEPLOYMENT_ID_ANNOTATION } from '../kubernetes/renderServiceObjects';
+import { DEPLOYMENT_ID_ANNOTATION } from '../kubernetes/serviceObjects/slipwayLabels';
 import { SetObject } from '../manifests/renderedSet';
 import { judgeSet } from './judgeSet';
 

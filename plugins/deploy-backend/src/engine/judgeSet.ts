@@ -9,7 +9,7 @@ import {
   newPodsOf,
 } from '@slipway/plugin-deploy-common';
 import { ClusterClient } from '../kubernetes/ClusterClient';
-import { DEPLOYMENT_ID_ANNOTATION } from '../kubernetes/renderServiceObjects';
+import { DEPLOYMENT_ID_ANNOTATION } from '../kubernetes/serviceObjects/slipwayLabels';
 import { selectorQuery } from '../kubernetes/labelSelectors';
 import { isMigrationJob } from '../manifests/kinds';
 import { podSpecOf } from '../manifests/injectVersion';

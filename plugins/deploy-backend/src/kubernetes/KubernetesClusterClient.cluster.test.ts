@@ -1,10 +1,8 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { KubernetesClusterClient } from './KubernetesClusterClient';
 import { ClusterError } from './kubernetesErrors';
-import {
-  renderMigrationJob,
-  renderServiceObjects,
-} from './renderServiceObjects';
+import { renderMigrationJob } from './serviceObjects/migrationJob';
+import { renderServiceObjects } from './renderServiceObjects';
 import {
   TEST_NAMESPACE,
   deleteObjects,

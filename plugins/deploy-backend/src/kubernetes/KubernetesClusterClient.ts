@@ -26,14 +26,14 @@ import {
   TimedObjectApi,
   timedConfiguration,
 } from './timedApiClients';
+import { APP_CONTAINER } from './serviceObjects/appDeployment';
 import {
-  APP_CONTAINER,
   DEPLOYMENT_ID_ANNOTATION,
   LABELS,
   VERSION_ANNOTATION,
   versionLabel,
-  versionOfImage,
-} from './renderServiceObjects';
+} from './serviceObjects/slipwayLabels';
+import { versionOfImage } from './serviceObjects/imageReference';
 
 /** RBAC's name for an object's resource, for error messages. */
 function resourceOf(object: { apiVersion?: string; kind?: string }): string {

@@ -23,14 +23,14 @@ import { isPodReady, toPodState } from './podStates';
 import { ResumableWatch } from './ResumableWatch';
 import { DEFAULT_TIMEOUTS, timedConfiguration } from './timedApiClients';
 import { SET_LABELS } from '../manifests/stampSet';
+import { APP_CONTAINER } from './serviceObjects/appDeployment';
 import {
-  APP_CONTAINER,
   LABELS,
   MANAGED_BY_SLIPWAY,
   VERSION_ANNOTATION,
   appPodSelector,
-  versionOfImage,
-} from './renderServiceObjects';
+} from './serviceObjects/slipwayLabels';
+import { versionOfImage } from './serviceObjects/imageReference';
 
 /** Something about a service's rollout in a channel changed. */
 export interface RolloutChange {

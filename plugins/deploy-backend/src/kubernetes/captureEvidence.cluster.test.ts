@@ -4,9 +4,9 @@ import { captureEvidence } from './captureEvidence';
 import {
   appPodSelector,
   formatLabelSelector,
-  renderMigrationJob,
-  renderServiceObjects,
-} from './renderServiceObjects';
+} from './serviceObjects/slipwayLabels';
+import { renderMigrationJob } from './serviceObjects/migrationJob';
+import { renderServiceObjects } from './renderServiceObjects';
 import {
   TEST_NAMESPACE,
   deleteObjects,

@@ -1,6 +1,7 @@
 import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
 import { ContainerState, PodState } from '@slipway/plugin-deploy-common';
-import { VERSION_ANNOTATION, versionOfImage } from './renderServiceObjects';
+import { VERSION_ANNOTATION } from './serviceObjects/slipwayLabels';
+import { versionOfImage } from './serviceObjects/imageReference';
 
 /**
  * A timestamp as ISO text. Objects from list calls carry Dates, objects from

@@ -1,10 +1,8 @@
 import { Entity } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import { ReleaseChannel, Service } from '@slipway/plugin-deploy-common';
-import {
-  renderMigrationJob,
-  renderServiceObjects,
-} from '../kubernetes/renderServiceObjects';
+import { renderMigrationJob } from '../kubernetes/serviceObjects/migrationJob';
+import { renderServiceObjects } from '../kubernetes/renderServiceObjects';
 import { injectVersion } from './injectVersion';
 import { PHASE_ANNOTATION, PRE_ROLLOUT, inApplyOrder } from './kinds';
 import { renderSource } from './render/renderSource';

@@ -7,7 +7,7 @@ import { stringify } from 'yaml';
 import {
   DEPLOYMENT_ID_ANNOTATION,
   VERSION_ANNOTATION,
-} from '../kubernetes/renderServiceObjects';
+} from '../kubernetes/serviceObjects/slipwayLabels';
 import { isMigrationJob } from './kinds';
 import { SetObject, objectKey } from './renderedSet';
 import { SET_LABELS } from './stampSet';

@@ -1,5 +1,5 @@
 import { InputError } from '@backstage/errors';
-import { imageReference } from '../kubernetes/renderServiceObjects';
+import { imageReference } from '../kubernetes/serviceObjects/imageReference';
 import { SetObject, describeObject } from './renderedSet';
 
 /** The pod spec inside a workload, wherever its kind keeps it. */

@@ -2,8 +2,8 @@ import {
   DEPLOYMENT_ID_ANNOTATION,
   LABELS,
   VERSION_ANNOTATION,
-  deploymentHash,
-} from '../kubernetes/renderServiceObjects';
+} from '../kubernetes/serviceObjects/slipwayLabels';
+import { deploymentHash } from '../kubernetes/serviceObjects/migrationJob';
 import { podSpecOf } from './injectVersion';
 import { isMigrationJob, phaseOf } from './kinds';
 import { SetObject } from './renderedSet';

@@ -1,7 +1,7 @@
 import { ChannelStatus, Service } from '@slipway/plugin-deploy-common';
 import { DeploymentStore } from '../database/DeploymentStore';
 import { RolloutWatcher } from '../kubernetes/RolloutWatcher';
-import { resolveNamespace } from '../kubernetes/renderServiceObjects';
+import { resolveNamespace } from '../kubernetes/serviceObjects/resolveNamespace';
 import { workloadsOf } from '../manifests/kinds';
 import { DeployService } from './DeployService';
 import { withEngineJudgement } from './engineJudgement';
