@@ -23,6 +23,7 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import fc from 'fast-check';
+import { ChannelStatus } from '@slipway/plugin-deploy-common';
 import { Knex } from 'knex';
 import { catalogOfComponents } from './__testUtils__/catalogOfComponents';
 import { seedDeployment } from './database/__testUtils__/seedRows';
@@ -82,7 +83,10 @@ interface Operation {
 
 interface Document {
   paths: Record<string, Record<string, unknown>>;
-  components: { schemas: Record<string, Schema> };
+  components: {
+    schemas: Record<string, Schema>;
+    parameters: Record<string, Parameter>;
+  };
 }
 
 const doc = spec as unknown as Document;
@@ -107,11 +111,21 @@ const operations: FuzzedOperation[] = Object.entries(doc.paths).flatMap(
         parameters: [
           ...((item.parameters as Parameter[] | undefined) ?? []),
           ...(op.parameters ?? []),
-        ],
+        ].map(resolveParameter),
         bodySchema: op.requestBody?.content['application/json']?.schema,
       };
     }),
 );
+
+/** A parameter, or the shared one it refers to (`#/components/parameters/…`). */
+function resolveParameter(parameter: Parameter | { $ref: string }): Parameter {
+  if (!('$ref' in parameter)) {
+    return parameter;
+  }
+  return doc.components.parameters[
+    parameter.$ref.replace('#/components/parameters/', '')
+  ];
+}
 
 function resolve(schema: Schema): Schema {
   if (!schema.$ref) {
@@ -917,7 +931,7 @@ const fakeWatcher = {
     _namespace: string,
     _service: string,
     channel: string,
-  ) {
+  ): Promise<ChannelStatus> {
     watchReads += 1;
     return {
       channel,
@@ -925,7 +939,7 @@ const fakeWatcher = {
       replicas: { desired: 1, updated: 1, ready: 1, available: 1 },
       conditions: [],
       message: 'Deployment is available',
-      pods: [{ name: POD, phase: 'Running', ready: true, restarts: 0 }],
+      pods: [{ name: POD, phase: 'Running', ready: true, containers: [] }],
     };
   },
   watch() {},

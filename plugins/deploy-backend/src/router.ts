@@ -4,7 +4,6 @@ import {
   HttpAuthService,
   LoggerService,
 } from '@backstage/backend-plugin-api';
-import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
 import { NotFoundError } from '@backstage/errors';
 import {
   CreateDeploymentRequest,
@@ -27,12 +26,12 @@ import { createErrorHandler } from './http/errorHandler';
 import { routeDeadline } from './http/routeDeadline';
 import { ClusterClient } from './kubernetes/ClusterClient';
 import { RolloutWatcher } from './kubernetes/RolloutWatcher';
-import { resolveNamespace } from './kubernetes/renderServiceObjects';
+import { resolveNamespace } from './kubernetes/serviceObjects/resolveNamespace';
 import {
   DeployAuthorizer,
   readableServices,
 } from './permissions/DeployAuthorizer';
-import { spec } from './schema/openapi';
+import { createOpenApiRouter } from './schema/openapi';
 import { readServiceStatus, workloadsRunning } from './service/serviceStatus';
 import { DeployService } from './service/DeployService';
 import { hideLiteralEnv } from './service/hideLiteralEnv';
@@ -92,8 +91,9 @@ export async function createRouter(
   // Bodies are parsed before the validated router, so an oversized one gets
   // body-parser's 413 instead of the validator's blanket 400.
   outer.use(express.json({ limit: BODY_LIMIT }));
-  // Handlers are plain express ones: the spec validates what reaches them.
-  const router = createValidatedOpenApiRouter(spec, {
+  // The router generated from src/schema/openapi.yaml: requests are validated
+  // against the spec before any handler runs, and handlers are typed by it.
+  const router = await createOpenApiRouter({
     middleware: [express.json({ limit: BODY_LIMIT })],
     validatorOptions: {
       validateRequests: {
@@ -105,11 +105,12 @@ export async function createRouter(
       },
       validateResponses: options.validateResponses ?? false,
     },
-  }) as unknown as express.Router;
+  });
   outer.use(router);
   outer.use(createErrorHandler(logger));
 
-  const credentialsOf = (req: express.Request) =>
+  // Any route's request: the typed router types each one's params and query.
+  const credentialsOf = (req: Parameters<HttpAuthService['credentials']>[0]) =>
     httpAuth.credentials(req, { allow: ['user', 'service'] });
 
   /** A state-changing call inside an audit event with the request's caller. */
@@ -353,11 +354,9 @@ export async function createRouter(
           `pod ${req.params.pod} is not a pod of ${service.name} in ${channel.name}`,
         );
       }
-      const container = req.query.container as string;
+      const container = req.query.container;
       // The validator has coerced the flag; a raw string can only come through untyped clients.
-      const previous =
-        req.query.previous === (true as unknown) ||
-        req.query.previous === 'true';
+      const previous = String(req.query.previous) === 'true';
       const tailLines =
         req.query.tailLines !== undefined
           ? Number(req.query.tailLines)
@@ -406,7 +405,8 @@ export async function createRouter(
       credentials,
       deployReadPermission,
     );
-    const q = req.query as Record<string, string | undefined>;
+    // Timestamps stay the ISO strings they came as (the generated type says Date and `_from`).
+    const q = req.query as unknown as Record<string, string | undefined>;
     const page = await store.listDeployments(
       {
         service: q.service,
@@ -562,7 +562,8 @@ export async function createRouter(
       credentials,
       deployReadPermission,
     );
-    const q = req.query as Record<string, string>;
+    // Timestamps stay the ISO strings they came as (the generated type says Date and `_from`).
+    const q = req.query as unknown as Record<string, string>;
     res.json(
       await store.teamMetrics({
         team: q.team,

@@ -5,8 +5,9 @@
  * @packageDocumentation
  */
 
-export * from './types';
+export * from './api';
+export * from './deploymentStatuses';
+export * from './signals';
 export * from './permissions';
 export * from './rollout';
 export * from './names';
-export * from './api';

@@ -32,7 +32,7 @@ export const deployPlugin = createPlugin({
  *
  * @public
  */
-export const EntityDeployContent = deployPlugin.provide(
+export const EntityDeployContent: () => JSX.Element = deployPlugin.provide(
   createComponentExtension({
     name: 'EntityDeployContent',
     component: {
@@ -46,7 +46,7 @@ export const EntityDeployContent = deployPlugin.provide(
  *
  * @public
  */
-export const DeploymentsPage = deployPlugin.provide(
+export const DeploymentsPage: () => JSX.Element = deployPlugin.provide(
   createRoutableExtension({
     name: 'DeploymentsPage',
     component: () =>

@@ -3,11 +3,7 @@ import { NotificationService } from '@backstage/plugin-notifications-node';
 import { SignalsService } from '@backstage/plugin-signals-node';
 import { Deployment } from '@slipway/plugin-deploy-common';
 import { DeploymentListener } from './DeploymentRunner';
-
-/** The signal channel a service's open Deploy tabs listen on. */
-export function serviceSignalChannel(service: string): string {
-  return `deploy:service:${service}`;
-}
+import { publishDeploySignal } from './publishDeploySignal';
 
 /**
  * Tells the world a deployment changed: open pages through a signal, and the
@@ -21,14 +17,10 @@ export class DeploymentAnnouncer implements DeploymentListener {
   ) {}
 
   async onChange(deployment: Deployment): Promise<void> {
-    await this.signals.publish({
-      recipients: { type: 'broadcast' },
-      channel: serviceSignalChannel(deployment.service),
-      message: {
-        type: 'deployment-changed',
-        deploymentId: deployment.id,
-        status: deployment.status,
-      },
+    await publishDeploySignal(this.signals, deployment.service, {
+      type: 'deployment-changed',
+      deploymentId: deployment.id,
+      status: deployment.status,
     });
     if (deployment.status === 'awaiting_approval') {
       // The team that owns the service is who approves (or asks whoever may).

@@ -18,10 +18,8 @@ import {
 import { ClaimLostError } from '../database/ClaimLostError';
 import { ClusterClient } from '../kubernetes/ClusterClient';
 import { captureEvidence } from '../kubernetes/captureEvidence';
-import {
-  VERSION_ANNOTATION,
-  resolveNamespace,
-} from '../kubernetes/renderServiceObjects';
+import { VERSION_ANNOTATION } from '../kubernetes/serviceObjects/slipwayLabels';
+import { resolveNamespace } from '../kubernetes/serviceObjects/resolveNamespace';
 import { SetBuilder } from '../manifests/SetBuilder';
 import { isMigrationJob, phaseOf } from '../manifests/kinds';
 import {
@@ -59,10 +57,11 @@ export interface DeploymentListener {
 }
 
 /**
- * Advances one deployment by one step of its life (DESIGN.md, "A deployment's
- * life"), working on the deployment's rendered set only. Every step is
- * idempotent and every status change a conditional update, so a step
- * repeated after a crash, or raced by a second replica, changes nothing twice.
+ * Advances one deployment by one step of its life (docs/architecture.md,
+ * "A deployment's life"), working on the deployment's rendered set only.
+ * Every step is idempotent and every status change a conditional update, so
+ * a step repeated after a crash, or raced by a second replica, changes
+ * nothing twice.
  */
 export class DeploymentRunner {
   constructor(

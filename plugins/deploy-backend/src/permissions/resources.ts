@@ -61,7 +61,11 @@ export const deployTargetResourceRef = createPermissionResourceRef<
   DeployTargetQuery
 >().with({ pluginId: 'deploy', resourceType: DEPLOY_TARGET_RESOURCE_TYPE });
 
-/** Splits "service/channel" into its parts, or undefined when it is not one. */
+/**
+ * Splits "service/channel" into its parts, or undefined when it is not one.
+ *
+ * @public
+ */
 export function parseDeployTargetRef(
   ref: string,
 ): { service: string; channel: string } | undefined {

@@ -72,8 +72,17 @@ export const isTargetService = createPermissionRule({
   toQuery: ({ services }) => ({ key: 'service', values: services }),
 });
 
-/** The rules of each resource type, as the permissions registry takes them. */
+/**
+ * The rules of each resource type, as the permissions registry takes them.
+ *
+ * @public
+ */
 export const deployServiceRules = { isServiceOwner, isService };
+/**
+ * The rules of deploy targets, as the permissions registry takes them.
+ *
+ * @public
+ */
 export const deployTargetRules = {
   isServiceOwner: isTargetServiceOwner,
   isInChannel,

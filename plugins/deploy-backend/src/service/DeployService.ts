@@ -37,10 +37,8 @@ import { SetBuilder } from '../manifests/SetBuilder';
 import { diffSets } from '../manifests/diffSets';
 import { RenderedSet, SetObject } from '../manifests/renderedSet';
 import { ClusterClient } from '../kubernetes/ClusterClient';
-import {
-  renderServiceObjects,
-  resolveNamespace,
-} from '../kubernetes/renderServiceObjects';
+import { renderServiceObjects } from '../kubernetes/renderServiceObjects';
+import { resolveNamespace } from '../kubernetes/serviceObjects/resolveNamespace';
 
 /** The objects Slipway would create for a service in one channel. */
 export interface RenderedChannel {

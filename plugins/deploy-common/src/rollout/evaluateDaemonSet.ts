@@ -20,7 +20,7 @@ import {
  * failed, so the caller must apply its own deadline to a verdict that stays
  * progressing.
  *
- * @param options - `pods` should be the new generation's pods (see {@link newPodsOf}).
+ * @param options - `pods` should be the new generation's pods (see `newPodsOf`).
  * @public
  */
 export function evaluateDaemonSet(

@@ -1,4 +1,4 @@
-import { RolloutHealth } from '../types';
+import { RolloutHealth } from '../api';
 import { DeploymentShape, PodShape } from './kubernetesShapes';
 import { evaluateRollout } from './evaluateRollout';
 

@@ -54,7 +54,7 @@ function waitingMessage(sts: StatefulSetShape): string | undefined {
  * failed, so the caller must apply its own deadline to a verdict that stays
  * progressing.
  *
- * @param options - `pods` should be the update revision's pods (see {@link newPodsOf}).
+ * @param options - `pods` should be the update revision's pods (see `newPodsOf`).
  * @public
  */
 export function evaluateStatefulSet(

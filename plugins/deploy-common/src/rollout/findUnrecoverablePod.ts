@@ -25,7 +25,11 @@ const HOPELESS_WAITING_REASONS = new Set([
   'CreateContainerConfigError',
 ]);
 
-/** Crash loops get a few restarts before the rollout is called failed. */
+/**
+ * Crash loops get a few restarts before the rollout is called failed.
+ *
+ * @public
+ */
 export const DEFAULT_CRASH_LOOP_RESTART_THRESHOLD = 3;
 
 function judgeContainer(

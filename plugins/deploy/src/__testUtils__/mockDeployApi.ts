@@ -10,6 +10,7 @@ const notMocked = (method: string) =>
 export function mockDeployApi(): jest.Mocked<DeployApi> {
   return {
     getChannels: jest.fn().mockResolvedValue({ items: [] }),
+    registerService: notMocked('registerService'),
     getServiceStatus: notMocked('getServiceStatus'),
     createDeployment: notMocked('createDeployment'),
     listDeployments: jest.fn().mockResolvedValue({ items: [] }),

@@ -6,16 +6,23 @@ import {
   ListChannelsResponse,
   ListDeploymentsQuery,
   ListDeploymentsResponse,
+  ListReleasesQuery,
   ListReleasesResponse,
   PipelineResponse,
   PodLogsResponse,
   PublishReleaseRequest,
+  RegisterServiceRequest,
   Release,
   ReleaseChangesResponse,
+  Service,
   ServiceStatusResponse,
   SetDiff,
+  TeamMetricsQuery,
   TeamMetricsResponse,
 } from '@slipway/plugin-deploy-common';
+
+// The query shapes are the spec's; the plugin exports them under these names.
+export type { ListReleasesQuery, TeamMetricsQuery };
 
 /**
  * Which container's logs to read: the current one, or the one that ran
@@ -29,18 +36,6 @@ export interface PodLogsRequest {
   pod: string;
   container: string;
   previous?: boolean;
-}
-
-/**
- * A team's delivery figures over a window [from, to) of ISO timestamps.
- *
- * @public
- */
-export interface TeamMetricsQuery {
-  /** The owner group's ref, e.g. "group:default/team-payments". */
-  team: string;
-  from: string;
-  to: string;
 }
 
 /**
@@ -67,18 +62,6 @@ export interface CompareChannelsRequest {
 }
 
 /**
- * A page of a service's releases, newest first.
- *
- * @public
- */
-export interface ListReleasesQuery {
-  /** Page size; the backend's default when absent. */
-  limit?: number;
-  /** Opaque cursor from a previous page's nextCursor. */
-  cursor?: string;
-}
-
-/**
  * Two channels of a service whose releases to compare: the releases `head`
  * runs that `base` does not yet.
  *
@@ -98,6 +81,8 @@ export interface ReleaseChangesRequest {
 export interface DeployApi {
   /** The release channels in promotion order. */
   getChannels(): Promise<ListChannelsResponse>;
+  /** Register a service with Slipway, or update a registered one's spec. */
+  registerService(request: RegisterServiceRequest): Promise<Service>;
   /** Live rollout state of a service in every channel. */
   getServiceStatus(service: string): Promise<ServiceStatusResponse>;
   /** Deploy a version, or promote (no version) from the previous channel. */

@@ -104,17 +104,11 @@ describe('DeployClient', () => {
     });
     await client.getDeploymentDiff('d/1');
     expect(fetch.mock.calls.map(c => [c[0], c[1]?.method])).toEqual([
-      [
-        `${baseUrl}/services/checkout/diff?channel=prod&version=1.3.0`,
-        undefined,
-      ],
+      [`${baseUrl}/services/checkout/diff?channel=prod&version=1.3.0`, 'GET'],
       // A promotion names no version: the backend takes the previous channel's.
-      [`${baseUrl}/services/checkout/diff?channel=prod`, undefined],
-      [
-        `${baseUrl}/services/check%20out/compare?base=prod&head=staging`,
-        undefined,
-      ],
-      [`${baseUrl}/deployments/d%2F1/diff`, undefined],
+      [`${baseUrl}/services/checkout/diff?channel=prod`, 'GET'],
+      [`${baseUrl}/services/check%20out/compare?base=prod&head=staging`, 'GET'],
+      [`${baseUrl}/deployments/d%2F1/diff`, 'GET'],
     ]);
   });
 
@@ -176,13 +170,10 @@ describe('DeployClient', () => {
     });
     expect(fetch.mock.calls.map(c => [c[0], c[1]?.method])).toEqual([
       [`${baseUrl}/services/check%20out/releases`, 'POST'],
-      [`${baseUrl}/services/checkout/releases`, undefined],
-      [`${baseUrl}/services/checkout/releases?limit=10&cursor=c2`, undefined],
-      [`${baseUrl}/services/checkout/pipeline`, undefined],
-      [
-        `${baseUrl}/services/checkout/changes?base=prod&head=staging`,
-        undefined,
-      ],
+      [`${baseUrl}/services/checkout/releases`, 'GET'],
+      [`${baseUrl}/services/checkout/releases?limit=10&cursor=c2`, 'GET'],
+      [`${baseUrl}/services/checkout/pipeline`, 'GET'],
+      [`${baseUrl}/services/checkout/changes?base=prod&head=staging`, 'GET'],
     ]);
     expect(JSON.parse(String(fetch.mock.calls[0][1]?.body))).toEqual({
       version: '1.4.0',

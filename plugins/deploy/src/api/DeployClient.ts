@@ -2,6 +2,7 @@ import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
   CreateDeploymentRequest,
+  DefaultApiClient,
   Deployment,
   DeploymentDetails,
   ListChannelsResponse,
@@ -11,11 +12,14 @@ import {
   PipelineResponse,
   PodLogsResponse,
   PublishReleaseRequest,
+  RegisterServiceRequest,
   Release,
   ReleaseChangesResponse,
+  Service,
   ServiceStatusResponse,
   SetDiff,
   TeamMetricsResponse,
+  TypedResponse,
 } from '@slipway/plugin-deploy-common';
 import {
   CompareChannelsRequest,
@@ -28,168 +32,147 @@ import {
 } from './DeployApi';
 
 /**
- * The {@link DeployApi} over HTTP. Failed responses throw a `ResponseError`
- * that carries the backend's message, so the user sees why.
+ * The {@link DeployApi} over HTTP, through the client generated from the
+ * backend's OpenAPI spec. Failed responses throw a `ResponseError` that
+ * carries the backend's message, so the user sees why.
  *
  * @public
  */
 export class DeployClient implements DeployApi {
-  private readonly discoveryApi: DiscoveryApi;
-  private readonly fetchApi: FetchApi;
+  private readonly client: DefaultApiClient;
 
   constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
-    this.discoveryApi = options.discoveryApi;
-    this.fetchApi = options.fetchApi;
+    this.client = new DefaultApiClient(options);
   }
 
   getChannels(): Promise<ListChannelsResponse> {
-    return this.request('/channels');
+    return ok(this.client.listChannels({}));
+  }
+
+  registerService(request: RegisterServiceRequest): Promise<Service> {
+    return ok(this.client.registerService({ body: request }));
   }
 
   getServiceStatus(service: string): Promise<ServiceStatusResponse> {
-    return this.request(`/services/${encodeURIComponent(service)}/status`);
+    return ok(this.client.getServiceStatus({ path: { service } }));
   }
 
   createDeployment(request: CreateDeploymentRequest): Promise<Deployment> {
-    return this.post('/deployments', request);
+    return ok(this.client.createDeployment({ body: request }));
   }
 
   listDeployments(
     query: ListDeploymentsQuery = {},
   ): Promise<ListDeploymentsResponse> {
-    return this.request(`/deployments${queryString({ ...query })}`);
+    return ok(this.client.listDeployments({ query: onTheWire(given(query)) }));
   }
 
   getDeployment(id: string): Promise<DeploymentDetails> {
-    return this.request(`/deployments/${encodeURIComponent(id)}`);
+    return ok(this.client.getDeployment({ path: { id } }));
   }
 
   approveDeployment(id: string): Promise<Deployment> {
-    return this.post(`/deployments/${encodeURIComponent(id)}/approve`);
+    return ok(this.client.approveDeployment({ path: { id } }));
   }
 
   cancelDeployment(id: string): Promise<Deployment> {
-    return this.post(`/deployments/${encodeURIComponent(id)}/cancel`);
+    return ok(this.client.cancelDeployment({ path: { id } }));
   }
 
   rollback(service: string, channel: string): Promise<Deployment> {
-    return this.post(
-      `/services/${encodeURIComponent(service)}/channels/${encodeURIComponent(
-        channel,
-      )}/rollback`,
-    );
+    return ok(this.client.rollback({ path: { service, channel } }));
   }
 
   getPodLogs(request: PodLogsRequest): Promise<PodLogsResponse> {
     const { service, channel, pod, container, previous } = request;
-    return this.request(
-      `/services/${encodeURIComponent(service)}/channels/${encodeURIComponent(
-        channel,
-      )}/pods/${encodeURIComponent(pod)}/logs${queryString({
-        container,
+    return ok(
+      this.client.getPodLogs({
+        path: { service, channel, pod },
         // Only ever "true": a server reading the flag as a string would
         // take "false" for true.
-        previous: previous || undefined,
-      })}`,
+        query: { container, previous: previous || undefined },
+      }),
     );
   }
 
   getTeamMetrics(query: TeamMetricsQuery): Promise<TeamMetricsResponse> {
-    return this.request(`/metrics${queryString({ ...query })}`);
+    return ok(this.client.getTeamMetrics({ query: onTheWire(query) }));
   }
 
   getDiff(request: SetDiffRequest): Promise<SetDiff> {
     const { service, channel, version } = request;
-    return this.request(
-      `/services/${encodeURIComponent(service)}/diff${queryString({
-        channel,
-        version,
-      })}`,
+    return ok(
+      this.client.previewServiceDiff({
+        path: { service },
+        query: given({ channel, version }),
+      }),
     );
   }
 
   compareChannels(request: CompareChannelsRequest): Promise<SetDiff> {
     const { service, base, head } = request;
-    return this.request(
-      `/services/${encodeURIComponent(service)}/compare${queryString({
-        base,
-        head,
-      })}`,
+    return ok(
+      this.client.compareChannels({ path: { service }, query: { base, head } }),
     );
   }
 
   getDeploymentDiff(id: string): Promise<SetDiff> {
-    return this.request(`/deployments/${encodeURIComponent(id)}/diff`);
+    return ok(this.client.getDeploymentDiff({ path: { id } }));
   }
 
   publishRelease(
     service: string,
     request: PublishReleaseRequest,
   ): Promise<Release> {
-    return this.post(
-      `/services/${encodeURIComponent(service)}/releases`,
-      request,
-    );
+    return ok(this.client.publishRelease({ path: { service }, body: request }));
   }
 
   listReleases(
     service: string,
     query: ListReleasesQuery = {},
   ): Promise<ListReleasesResponse> {
-    return this.request(
-      `/services/${encodeURIComponent(service)}/releases${queryString({
-        ...query,
-      })}`,
+    return ok(
+      this.client.listReleases({ path: { service }, query: given(query) }),
     );
   }
 
   getPipeline(service: string): Promise<PipelineResponse> {
-    return this.request(`/services/${encodeURIComponent(service)}/pipeline`);
+    return ok(this.client.getPipeline({ path: { service }, query: {} }));
   }
 
   getReleaseChanges(
     request: ReleaseChangesRequest,
   ): Promise<ReleaseChangesResponse> {
     const { service, base, head } = request;
-    return this.request(
-      `/services/${encodeURIComponent(service)}/changes${queryString({
-        base,
-        head,
-      })}`,
+    return ok(
+      this.client.getReleaseChanges({
+        path: { service },
+        query: { base, head },
+      }),
     );
-  }
-
-  private post<T>(path: string, body?: object): Promise<T> {
-    if (body === undefined) {
-      return this.request(path, { method: 'POST' });
-    }
-    return this.request(path, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-  }
-
-  private async request<T>(path: string, init?: RequestInit): Promise<T> {
-    const baseUrl = await this.discoveryApi.getBaseUrl('deploy');
-    const response = await this.fetchApi.fetch(`${baseUrl}${path}`, init);
-    if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
-    }
-    return (await response.json()) as T;
   }
 }
 
-/** "?a=1&b=x" from the defined values, or "" when there are none. */
-function queryString(
-  params: Record<string, string | number | boolean | undefined>,
-): string {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) {
-    if (value !== undefined && value !== '') {
-      search.append(key, String(value));
-    }
+/** The body of a 2xx response; otherwise a `ResponseError` with the backend's message. */
+async function ok<T>(call: Promise<TypedResponse<T>>): Promise<T> {
+  const response = await call;
+  if (!response.ok) {
+    throw await ResponseError.fromResponse(response as Response);
   }
-  const text = search.toString();
-  return text ? `?${text}` : '';
+  return response.json();
+}
+
+/**
+ * A query as the generated client sends it: it expands the spec's names
+ * (`from`, ISO strings), which its own types call `_from` and Date.
+ */
+function onTheWire<Q extends { from?: string; to?: string }, G>(query: Q): G {
+  return query as unknown as G;
+}
+
+/** The query without empty filters: a form's blank field means "any", not "". */
+function given<T extends object>(query: T): T {
+  return Object.fromEntries(
+    Object.entries(query).filter(([, v]) => v !== undefined && v !== ''),
+  ) as T;
 }

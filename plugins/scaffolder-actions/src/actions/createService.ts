@@ -13,7 +13,11 @@ import {
 } from '../client/DeployBackendClient';
 import { examples } from './createService.examples';
 
-/** What the create action needs around it; the module passes the real ones. */
+/**
+ * What the create action needs around it; the module passes the real ones.
+ *
+ * @public
+ */
 export interface CreateServiceActionOptions {
   catalog: CatalogService;
   /** A deploy backend client acting for the given user. */

@@ -7,7 +7,11 @@ import {
 import { DeployBackendClient } from '../client/DeployBackendClient';
 import { examples } from './deployService.examples';
 
-/** What the deploy action needs around it; the module passes the real ones. */
+/**
+ * What the deploy action needs around it; the module passes the real ones.
+ *
+ * @public
+ */
 export interface DeployServiceActionOptions {
   /** A deploy backend client acting for the given user. */
   deployBackendFor: (credentials: BackstageCredentials) => DeployBackendClient;

@@ -9,7 +9,11 @@ import { describeInvalidDnsLabel } from '@slipway/plugin-deploy-common';
 import yaml from 'yaml';
 import { examples } from './publishLocal.examples';
 
-/** What the local publish action needs; the module passes the real ones. */
+/**
+ * What the local publish action needs; the module passes the real ones.
+ *
+ * @public
+ */
 export interface PublishLocalActionOptions {
   catalog: CatalogService;
   /** The directory on the backend's machine that takes one folder per published service. */
@@ -20,7 +24,8 @@ export interface PublishLocalActionOptions {
  * `deploy:publish:local`: the stand-in for `publish:github` + `catalog:register`
  * in a portal without a git host. Copies the workspace into a folder of a
  * directory on the backend's machine and registers its catalog-info.yaml as a
- * `file` location (the catalog must allow those: catalogModuleFileLocations).
+ * `file` location (the catalog must allow those:
+ * `@slipway/plugin-catalog-backend-module-file-locations`).
  * Running it again overwrites the folder and keeps the one location.
  *
  * @public

@@ -11,7 +11,11 @@ import { DeployBackendClient } from '../client/DeployBackendClient';
 import { kustomizeTreeFor } from '../manifests/kustomizeTreeFor';
 import { examples } from './writeManifests.examples';
 
-/** What the write-manifests action needs around it; the module passes the real ones. */
+/**
+ * What the write-manifests action needs around it; the module passes the real ones.
+ *
+ * @public
+ */
 export interface WriteManifestsActionOptions {
   /** A deploy backend client acting for the given user. */
   deployBackendFor: (credentials: BackstageCredentials) => DeployBackendClient;

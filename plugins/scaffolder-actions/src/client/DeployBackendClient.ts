@@ -5,16 +5,21 @@ import {
 } from '@backstage/backend-plugin-api';
 import {
   CreateDeploymentRequest,
+  DefaultApiClient,
   Deployment,
   DeploymentDetails,
   RegisterServiceRequest,
+  RequestOptions,
   Service,
+  TypedResponse,
 } from '@slipway/plugin-deploy-common';
 
 /**
  * A failed call to the deploy backend. Its message is the backend's own
  * (e.g. "The service name 'checkout' is taken by …"), so a template's log
  * tells the user what to do.
+ *
+ * @public
  */
 export class DeployBackendError extends Error {
   constructor(readonly statusCode: number, message: string) {
@@ -25,27 +30,43 @@ export class DeployBackendError extends Error {
 
 // Type aliases, not interfaces: checkpoint results must be JSON values.
 
-/** An object Slipway creates, as the actions report it. */
+/**
+ * An object Slipway creates, as the actions report it.
+ *
+ * @public
+ */
 export type ObjectRef = {
   kind: string;
   name: string;
 };
 
-/** The objects Slipway would create for a service in one channel (`POST /services/render`). */
+/**
+ * The objects Slipway would create for a service in one channel (`POST /services/render`).
+ *
+ * @public
+ */
 export interface RenderedChannel {
   channel: string;
   namespace: string;
   objects: Array<{ kind: string; metadata: { name: string } }>;
 }
 
-/** What provisioning applied in one channel. */
+/**
+ * What provisioning applied in one channel.
+ *
+ * @public
+ */
 export type ProvisionedChannel = {
   channel: string;
   namespace: string;
   objects: ObjectRef[];
 };
 
-/** A release channel, as far as the actions need it. */
+/**
+ * A release channel, as far as the actions need it.
+ *
+ * @public
+ */
 export interface ChannelSummary {
   name: string;
   order: number;
@@ -56,18 +77,27 @@ export interface ChannelSummary {
  * is made on behalf of the user who runs the template, so the deploy
  * backend's permission policy applies to them. Failures carry the backend's
  * message.
+ *
+ * @public
  */
 export class DeployBackendClient {
+  private readonly client: DefaultApiClient;
+
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly auth: AuthService,
     private readonly credentials: BackstageCredentials,
-  ) {}
+  ) {
+    // The platform's fetch, not the generated client's default polyfill.
+    this.client = new DefaultApiClient({
+      discoveryApi: discovery,
+      fetchApi: { fetch },
+    });
+  }
 
   async listChannels(): Promise<ChannelSummary[]> {
-    const { items } = await this.request<{ items: ChannelSummary[] }>(
-      'GET',
-      '/channels',
+    const { items } = await this.call('GET', options =>
+      this.client.listChannels({}, options),
     );
     return [...items].sort((a, b) => a.order - b.order);
   }
@@ -75,9 +105,8 @@ export class DeployBackendClient {
   /** The registered service, or undefined when the name is free. */
   async findService(name: string): Promise<Service | undefined> {
     try {
-      return await this.request<Service>(
-        'GET',
-        `/services/${encodeURIComponent(name)}`,
+      return await this.call('GET', options =>
+        this.client.getService({ path: { service: name } }, options),
       );
     } catch (error) {
       if (error instanceof DeployBackendError && error.statusCode === 404) {
@@ -88,45 +117,50 @@ export class DeployBackendClient {
   }
 
   registerService(request: RegisterServiceRequest): Promise<Service> {
-    return this.request('POST', '/services', request);
+    return this.call('POST', options =>
+      this.client.registerService({ body: request }, options),
+    );
   }
 
   async renderService(
     request: RegisterServiceRequest,
     version?: string,
   ): Promise<RenderedChannel[]> {
-    const { items } = await this.request<{ items: RenderedChannel[] }>(
-      'POST',
-      '/services/render',
-      { ...request, ...(version && { version }) },
+    const { items } = await this.call('POST', options =>
+      this.client.renderService(
+        { body: { ...request, ...(version && { version }) } },
+        options,
+      ),
     );
-    return items;
+    // The spec leaves rendered objects open; Slipway's all carry kind and name.
+    return items as unknown as RenderedChannel[];
   }
 
   provisionChannel(
     service: string,
     channel: string,
   ): Promise<ProvisionedChannel> {
-    return this.request(
-      'POST',
-      `/services/${encodeURIComponent(service)}/channels/${encodeURIComponent(
-        channel,
-      )}/provision`,
+    return this.call('POST', options =>
+      this.client.provisionChannel({ path: { service, channel } }, options),
     );
   }
 
   createDeployment(request: CreateDeploymentRequest): Promise<Deployment> {
-    return this.request('POST', '/deployments', request);
+    return this.call('POST', options =>
+      this.client.createDeployment({ body: request }, options),
+    );
   }
 
   getDeployment(id: string): Promise<DeploymentDetails> {
-    return this.request('GET', `/deployments/${encodeURIComponent(id)}`);
+    return this.call('GET', options =>
+      this.client.getDeployment({ path: { id } }, options),
+    );
   }
 
-  private async request<T>(
+  /** One call of the generated client with the user's token; its body, or a DeployBackendError. */
+  private async call<T>(
     method: 'GET' | 'POST',
-    path: string,
-    body?: unknown,
+    send: (options: RequestOptions) => Promise<TypedResponse<T>>,
   ): Promise<T> {
     const [baseUrl, { token }] = await Promise.all([
       this.discovery.getBaseUrl('deploy'),
@@ -135,15 +169,9 @@ export class DeployBackendClient {
         targetPluginId: 'deploy',
       }),
     ]);
-    const response = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: {
-        Authorization: `Bearer ${token}`,
-        ...(body !== undefined && { 'Content-Type': 'application/json' }),
-      },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-    });
+    const response = await send({ token });
     if (!response.ok) {
+      const path = response.url.slice(baseUrl.length).split('?')[0];
       throw new DeployBackendError(
         response.status,
         `${method} ${path} failed: ${await errorMessageOf(response)}`,
@@ -157,7 +185,9 @@ export class DeployBackendClient {
 }
 
 /** The message of a Backstage error body (`{ error: { message } }`), else the status and text. */
-async function errorMessageOf(response: Response): Promise<string> {
+async function errorMessageOf(
+  response: TypedResponse<unknown>,
+): Promise<string> {
   const text = await response.text();
   try {
     const message = JSON.parse(text)?.error?.message;

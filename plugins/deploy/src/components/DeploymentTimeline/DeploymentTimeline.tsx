@@ -89,7 +89,10 @@ export function DeploymentTimeline(props: { deployment: Deployment }) {
   );
 
   useEffect(() => {
-    if (lastSignal?.deploymentId === id) {
+    if (
+      lastSignal?.type === 'deployment-changed' &&
+      lastSignal.deploymentId === id
+    ) {
       retry();
     }
   }, [lastSignal]); // eslint-disable-line react-hooks/exhaustive-deps
