@@ -57,7 +57,7 @@ export class BenchPortal {
             type: 'file',
             target: path.join(
               repoRoot,
-              'examples/templates/new-service/template.yaml',
+              'plugins/scaffolder-actions/templates/new-service/template.yaml',
             ),
             rules: [{ allow: ['Template'] }],
           },

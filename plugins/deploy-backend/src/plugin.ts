@@ -16,6 +16,7 @@ import {
   deployPermissions,
 } from '@slipway/plugin-deploy-common';
 import { catalogOwnerOf } from './catalog/catalogOwnerOf';
+import { serviceToRegister } from './catalog/serviceToRegister';
 import { syncServiceOwners } from './catalog/syncServiceOwners';
 import { DeployConfigError, readChannels } from './config/readChannels';
 import { readWorkerSettings } from './config/readWorkerSettings';
@@ -23,12 +24,11 @@ import { readManifestsConfig } from './config/readManifestsConfig';
 import { SetBuilder } from './manifests/SetBuilder';
 import { ManifestReader } from './manifests/source/ManifestReader';
 import { DatabaseDeploymentStore } from './database/DatabaseDeploymentStore';
-import {
-  DeploymentAnnouncer,
-  serviceSignalChannel,
-} from './engine/DeploymentAnnouncer';
+import { DeploymentAnnouncer } from './engine/DeploymentAnnouncer';
+import { publishDeploySignal } from './engine/publishDeploySignal';
 import { DeploymentRunner } from './engine/DeploymentRunner';
 import { DeploymentWorker } from './engine/DeploymentWorker';
+import { noteMissingEventsBackend } from './engine/noteMissingEventsBackend';
 import { ClusterClient } from './kubernetes/ClusterClient';
 import { KubernetesClusterClient } from './kubernetes/KubernetesClusterClient';
 import { RolloutWatcher } from './kubernetes/RolloutWatcher';
@@ -77,10 +77,16 @@ export const deployPlugin = createBackendPlugin({
         signals: signalsServiceRef,
         notifications: notificationService,
         actionsRegistry: actionsRegistryServiceRef,
+        instanceMetadata: coreServices.rootInstanceMetadata,
       },
       async init(deps) {
         const { config, logger, lifecycle, httpRouter, database } = deps;
 
+        await noteMissingEventsBackend({
+          config,
+          instanceMetadata: deps.instanceMetadata,
+          logger,
+        });
         const channels = readChannels(config);
         const deliverySettings = readDeliverySettings(config);
         const kubeConfigs = readClusterConfigs(config);
@@ -117,7 +123,9 @@ export const deployPlugin = createBackendPlugin({
 
         // Resource permissions are decided by DeployAuthorizer on the
         // resources as Slipway has them; getResources serves the framework's
-        // own checks by ref (e.g. a policy tested through the permission API).
+        // own checks by ref (e.g. a policy tested through the permission API,
+        // or the Deploy tab asking whether the user may set up a service
+        // that is not registered yet: then as its catalog entity makes it).
         deps.permissionsRegistry.addResourceType({
           resourceRef: deployServiceResourceRef,
           permissions: deployPermissions.filter(
@@ -127,7 +135,17 @@ export const deployPlugin = createBackendPlugin({
           ),
           rules: Object.values(deployServiceRules),
           getResources: async refs =>
-            Promise.all(refs.map(ref => store.getService(ref))),
+            Promise.all(
+              refs.map(
+                async ref =>
+                  (await store.getService(ref)) ??
+                  serviceToRegister(
+                    deps.catalog,
+                    ref,
+                    await deps.auth.getOwnServiceCredentials(),
+                  ),
+              ),
+            ),
         });
         deps.permissionsRegistry.addResourceType({
           resourceRef: deployTargetResourceRef,
@@ -201,15 +219,12 @@ export const deployPlugin = createBackendPlugin({
         // and wake a deployment waiting on that rollout.
         watcher.subscribe(change => {
           worker.wakeFor(change.serviceName, change.channel);
-          deps.signals
-            .publish({
-              recipients: { type: 'broadcast' },
-              channel: serviceSignalChannel(change.serviceName),
-              message: { type: 'status-changed', channel: change.channel },
-            })
-            .catch(error =>
-              logger.warn(`Could not publish a status signal: ${error}`),
-            );
+          publishDeploySignal(deps.signals, change.serviceName, {
+            type: 'status-changed',
+            channel: change.channel,
+          }).catch(error =>
+            logger.warn(`Could not publish a status signal: ${error}`),
+          );
         });
 
         lifecycle.addStartupHook(() => worker.start());
@@ -243,18 +258,12 @@ export const deployPlugin = createBackendPlugin({
             stopMigration: deployment => runner.deleteMigrationJobs(deployment),
             keepReleases: deliverySettings.keepReleases,
             onReleasePublished: release => {
-              deps.signals
-                .publish({
-                  recipients: { type: 'broadcast' },
-                  channel: serviceSignalChannel(release.service),
-                  message: {
-                    type: 'release-published',
-                    version: release.version,
-                  },
-                })
-                .catch(error =>
-                  logger.warn(`Could not publish a release signal: ${error}`),
-                );
+              publishDeploySignal(deps.signals, release.service, {
+                type: 'release-published',
+                version: release.version,
+              }).catch(error =>
+                logger.warn(`Could not publish a release signal: ${error}`),
+              );
               rules.delivery?.poke(release.service);
             },
           },

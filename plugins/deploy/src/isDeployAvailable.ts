@@ -8,6 +8,12 @@ import { Entity } from '@backstage/catalog-model';
 export const SLIPWAY_SERVICE_ANNOTATION = 'slipway.dev/service';
 
 /**
+ * The annotation that names a service's own manifests directory; without it
+ * Slipway generates the objects from the service's spec.
+ */
+export const SLIPWAY_MANIFESTS_ANNOTATION = 'slipway.dev/manifests';
+
+/**
  * Whether Slipway deploys this entity: it carries the Slipway service annotation.
  *
  * @public

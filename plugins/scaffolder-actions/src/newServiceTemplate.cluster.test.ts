@@ -1,6 +1,6 @@
 // The new-service template end to end: the real scaffolder and catalog
 // backends, the deploy backend and this module in one test backend, running
-// examples/templates/new-service against the local cluster's least-privilege
+// templates/new-service against the local cluster's least-privilege
 // account (tools/local-cluster). `scripts/test.sh` sets SLIPWAY_KUBECONFIG.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,6 +13,7 @@ import {
 } from '@backstage/backend-test-utils';
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import catalogModuleScaffolderEntityModel from '@backstage/plugin-catalog-backend-module-scaffolder-entity-model';
+import catalogModuleFileLocations from '@slipway/plugin-catalog-backend-module-file-locations';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import scaffolderPlugin from '@backstage/plugin-scaffolder-backend';
 // eslint-disable-next-line @backstage/no-mixed-plugin-imports -- the end-to-end test runs the deploy backend beside the scaffolder, as a portal does
@@ -33,7 +34,6 @@ import {
 } from './__testUtils__/newServiceTemplate';
 import { createDeployServiceAction } from './actions/deployService';
 import { DeployBackendClient } from './client/DeployBackendClient';
-import { catalogModuleFileLocations } from './localPublishing/catalogModuleFileLocations';
 import { scaffolderModuleDeploy } from './module';
 
 jest.setTimeout(180_000);

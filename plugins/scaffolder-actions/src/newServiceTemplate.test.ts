@@ -1,5 +1,5 @@
 // The new-service template as the scaffolder runs it, without a cluster: the
-// real scaffolder backend dry-runs examples/templates/new-service (its
+// real scaffolder backend dry-runs templates/new-service (its
 // fetch:template steps render the skeleton), with this module's actions and
 // the deploy backend replaced at its edge; then the real kustomize builds the
 // rendered deploy/ tree for every channel. newServiceTemplate.cluster.test.ts

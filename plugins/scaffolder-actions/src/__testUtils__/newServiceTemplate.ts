@@ -2,10 +2,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import yaml from 'yaml';
 
-/** examples/templates/new-service, the template these tests run. */
+/** templates/new-service of this package, the template these tests run. */
 export const newServiceTemplateDir = path.resolve(
   __dirname,
-  '../../../../examples/templates/new-service',
+  '../../templates/new-service',
 );
 
 /**

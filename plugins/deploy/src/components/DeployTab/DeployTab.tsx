@@ -16,5 +16,5 @@ export function DeployTab() {
       />
     );
   }
-  return <ServiceDeployPanel service={service} />;
+  return <ServiceDeployPanel service={service} entity={entity} />;
 }

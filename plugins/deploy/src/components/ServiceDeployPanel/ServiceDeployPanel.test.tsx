@@ -94,7 +94,7 @@ describe('ServiceDeployPanel', () => {
     ).toBeNull();
   });
 
-  it('refetches when the backend signals a change on the service channel, without polling', async () => {
+  it('refetches when the backend signals a change on the service channel', async () => {
     const deployApi = apiWithService();
     const signals = mockSignalApi();
     await renderWithApis(<ServiceDeployPanel service="checkout" />, {

@@ -1,3 +1,4 @@
+import { Entity } from '@backstage/catalog-model';
 import {
   EmptyState,
   Progress,
@@ -15,10 +16,12 @@ import { useCallback, useEffect, useReducer } from 'react';
 import useAsync from 'react-use/esm/useAsync';
 import { deployApiRef } from '../../api';
 import { useDeploymentHistory } from '../../hooks/useDeploymentHistory';
+import { useRefreshWhileActive } from '../../hooks/useRefreshWhileActive';
 import { DeploySignal, serviceSignalChannel } from '../../signals';
 import { ChannelCard } from '../ChannelCard';
 import { DeploymentHistory } from '../DeploymentHistory';
 import { ReleasePipeline } from '../ReleasePipeline';
+import { ServiceSetup } from '../ServiceSetup';
 
 /** The newest unfinished deployment per channel. */
 function activeByChannel(deployments: Deployment[]): Map<string, Deployment> {
@@ -36,11 +39,16 @@ function activeByChannel(deployments: Deployment[]): Map<string, Deployment> {
 
 /**
  * A service's release pipeline, its channels in promotion order, and its
- * deployment history. Refreshes when the backend signals a change; it does
- * not poll.
+ * deployment history. Refreshes when the backend signals a change, and,
+ * while a deployment runs, on a slow interval for a signal the socket missed
+ * (useRefreshWhileActive). Given the catalog entity that names the service, a service
+ * Slipway does not know yet can be set up here.
  */
-export function ServiceDeployPanel(props: { service: string }) {
-  const { service } = props;
+export function ServiceDeployPanel(props: {
+  service: string;
+  entity?: Entity;
+}) {
+  const { service, entity } = props;
   const deployApi = useApi(deployApiRef);
   const { lastSignal } = useSignal<DeploySignal>(serviceSignalChannel(service));
   // Pods change often during a rollout: such a signal reloads the live
@@ -72,10 +80,21 @@ export function ServiceDeployPanel(props: { service: string }) {
     return new Map(response.channels.map(c => [c.channel, c]));
   }, [deployApi, service, statusKey]);
   const history = useDeploymentHistory({ service, limit: 20 }, historyKey);
+  const active = activeByChannel(history.deployments);
+  useRefreshWhileActive(active.size > 0, refresh);
 
   const error = channels.error ?? status.error;
   if (error) {
     if (error instanceof ResponseError && error.statusCode === 404) {
+      if (entity) {
+        return (
+          <ServiceSetup
+            service={service}
+            entity={entity}
+            onRegistered={refresh}
+          />
+        );
+      }
       return (
         <EmptyState
           missing="data"
@@ -103,7 +122,6 @@ export function ServiceDeployPanel(props: { service: string }) {
       />
     );
   }
-  const active = activeByChannel(history.deployments);
 
   return (
     <Grid container spacing={3}>

@@ -1,0 +1,1 @@
+export { ServiceSetup } from './ServiceSetup';
