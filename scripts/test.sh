@@ -35,6 +35,12 @@ yarn tsc
 
 slipway_log "linting"
 yarn backstage-cli repo lint
+bash scripts/check-openapi.sh
+
+slipway_log "packing the publishable packages; checking the API and knip reports"
+bash scripts/check-packs.sh
+yarn build:api-reports --ci
+yarn build:knip-reports --ci
 
 slipway_log "running the tests of every package"
 mkdir -p .cache
@@ -49,6 +55,11 @@ if [ -n "${SLIPWAY_REQUIRE_CLUSTER:-}" ] && [ "$#" -eq 0 ]; then
   export SLIPWAY_CHROMIUM
   CI=true yarn workspace @slipway/e2e-tests test:e2e 2>&1 | tee .cache/browser-tests.log
   browser_passed="$(sed -n 's/^ *\([0-9][0-9]*\) passed.*/\1/p' .cache/browser-tests.log | tail -n 1)"
+
+  # Slipway installed into a new app from its READMEs, then used in Chromium.
+  slipway_log "running the adoption test (scripts/adoption-test.sh)"
+  bash scripts/adoption-test.sh 2>&1 | tee .cache/adoption-test.log
+  adoption_passed="$(sed -n 's/^ *\([0-9][0-9]*\) passed.*/\1/p' .cache/adoption-test.log | tail -n 1)"
 fi
 
 # Nothing a test printed may carry the cluster's token or the database's
@@ -62,7 +73,7 @@ if [ -n "${SLIPWAY_KUBECONFIG:-}" ]; then
   secrets+=("$(sed -n 's/^ *token: //p' "$SLIPWAY_KUBECONFIG" | head -n 1)")
 fi
 for secret in "${secrets[@]}"; do
-  if [ -n "$secret" ] && grep -qF -- "$secret" .cache/unit-tests.log .cache/browser-tests.log 2>/dev/null; then
+  if [ -n "$secret" ] && grep -qF -- "$secret" .cache/unit-tests.log .cache/browser-tests.log .cache/adoption-test.log 2>/dev/null; then
     leaked+=" ${secret:0:6}…"
   fi
 done
@@ -103,4 +114,4 @@ fi
 
 slipway_log "all checks passed in $((SECONDS - t0))s"
 # Every step above stops the script on a failure, so reaching here means none failed.
-echo "Tests: $(( ${unit_passed:-0} + ${browser_passed:-0} )) passed, 0 failed"
+echo "Tests: $(( ${unit_passed:-0} + ${browser_passed:-0} + ${adoption_passed:-0} )) passed, 0 failed"

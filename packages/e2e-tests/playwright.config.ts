@@ -10,7 +10,8 @@ const baseURL = `http://localhost:${port}`;
 export default defineConfig({
   testDir: 'src',
   testMatch: '*.spec.ts',
-  testIgnore: 'screenshots/**',
+  // The adoption test runs against another app: playwright.adoption.config.ts.
+  testIgnore: ['screenshots/**', 'adoption/**'],
   // One browser at a time on a 2-core machine; the tests share one portal.
   workers: 1,
   fullyParallel: false,
