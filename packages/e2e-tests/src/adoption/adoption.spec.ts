@@ -79,9 +79,10 @@ test('a new app with Slipway from its READMEs registers a service and deploys it
   });
 
   // A version no run has deployed before, ready after 10 s (the local
-  // cluster's `slow10s` marker) as a real rollout takes a while: the Deploy
-  // tab's signals socket may still be (re)connecting right after the tab
-  // opened, and a signal sent in that gap is lost until the page is reloaded.
+  // cluster's `slow10s` marker) as a real rollout takes a while. The tab
+  // must follow it on its own, without a reload: by signals, or by its
+  // 15 s re-read while a deployment runs when a signal fell into a gap
+  // while the socket (re)connected.
   const version = `1.0.${Date.now()}-slow10s`;
   await dev
     .getByRole('button', { name: `Deploy a version of ${service} to dev` })
