@@ -88,3 +88,42 @@ test('a user who does not own the service is told whom to ask instead of getting
     page.getByRole('form', { name: 'Set up deployments' }),
   ).toHaveCount(0);
 });
+
+test("no one takes a service name another team's entity claims, not even through the API", async ({
+  baseURL,
+}) => {
+  const api = await PortalApi.signIn(baseURL!);
+  const plain = 'component:default/e2e-plain';
+  await api.waitForEntity(plain);
+  const spec = {
+    image: 'registry.slipway.test/stolen',
+    port: 8080,
+    channels: {},
+  };
+
+  // The user owns e2e-plain, which names no service; e2e-unadopted's entity
+  // (team-growth's) names that service, so only it may register it.
+  await expect(
+    api.request('POST', '/deploy/services', {
+      name: unadopted.name,
+      entityRef: plain,
+      spec,
+    }),
+  ).rejects.toThrow(
+    new RegExp(
+      `: 409 [\\s\\S]*ConflictError[\\s\\S]*the service \\\\"${unadopted.name}\\\\" is named by ${unadopted.ref}`,
+    ),
+  );
+  // An entity registers only the service its annotation names.
+  await expect(
+    api.request('POST', '/deploy/services', {
+      name: unadopted.name,
+      entityRef: adopt.ref,
+      spec,
+    }),
+  ).rejects.toThrow(/^POST \/deploy\/services: 400 [\s\S]*names the service/);
+  // Nothing was registered.
+  await expect(
+    api.request('GET', `/deploy/services/${unadopted.name}`),
+  ).rejects.toThrow(/: 404 /);
+});

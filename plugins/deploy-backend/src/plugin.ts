@@ -321,11 +321,12 @@ export const deployPlugin = createBackendPlugin({
             auditor: deps.auditor,
             // Slipway reads the entity itself: the caller's token may not
             // reach the catalog (an external access token limited to deploy).
-            entityOwnerOf: async entityRef =>
+            entityOwnerOf: async (entityRef, service) =>
               catalogOwnerOf(
                 deps.catalog,
                 entityRef,
                 await deps.auth.getOwnServiceCredentials(),
+                service,
               ),
             logger,
             validateResponses: config.getOptionalBoolean(

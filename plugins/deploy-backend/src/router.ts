@@ -51,8 +51,12 @@ export interface RouterOptions {
   httpAuth: HttpAuthService;
   authorizer: DeployAuthorizer;
   auditor: AuditorService;
-  /** The owner of a catalog entity, as Slipway reads it with its own credentials. */
-  entityOwnerOf: (entityRef: string) => Promise<string>;
+  /**
+   * The owner of the catalog entity that registers a service, as Slipway
+   * reads it with its own credentials; fails when the entity may not
+   * register that service name (catalog/checkServiceClaim).
+   */
+  entityOwnerOf: (entityRef: string, service: string) => Promise<string>;
   logger: LoggerService;
   /** Validate responses against the spec too; the tests turn it on. */
   validateResponses?: boolean;
@@ -150,7 +154,10 @@ export async function createRouter(
 
   /** A service as registering it would make it: the owner is the catalog entity's. */
   async function registrationOf(request: RegisterServiceRequest) {
-    return { ...request, ownerRef: await entityOwnerOf(request.entityRef) };
+    return {
+      ...request,
+      ownerRef: await entityOwnerOf(request.entityRef, request.name),
+    };
   }
 
   router.get('/health', async (_req, res) => {

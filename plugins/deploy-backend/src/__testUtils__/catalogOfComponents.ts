@@ -32,5 +32,8 @@ export function catalogOfComponents(
     getEntitiesByRefs: async ({ entityRefs }) => ({
       items: entityRefs.map(entityOf),
     }),
+    // Its components carry no slipway.dev/service annotation, so no query
+    // by that annotation finds one.
+    getEntities: async () => ({ items: [] }),
   });
 }

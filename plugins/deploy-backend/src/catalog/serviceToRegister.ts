@@ -2,10 +2,8 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { DeployServiceResource } from '../permissions/resources';
+import { SERVICE_ANNOTATION } from './checkServiceClaim';
 import { ownerOf } from './entityOwner';
-
-/** The annotation by which a catalog entity names its Slipway service. */
-const SERVICE_ANNOTATION = 'slipway.dev/service';
 
 /**
  * A service Slipway does not know yet, as registering it would make it: the
