@@ -23,6 +23,13 @@ fail() {
   exit 1
 }
 
+# Like PostgreSQL and Chromium, Java comes from Debian's packages when the
+# machine has none.
+if ! command -v java >/dev/null && command -v apt-get >/dev/null; then
+  printf '\033[1m[check-openapi]\033[0m installing Java for the OpenAPI generator\n' >&2
+  apt-get update -qq >&2
+  apt-get install -y -qq openjdk-17-jre-headless >&2
+fi
 command -v java >/dev/null ||
   fail "the OpenAPI generator needs Java 17 or later on PATH (e.g. apt-get install openjdk-17-jre-headless)"
 

@@ -25,7 +25,16 @@ if [ ! -f "$stamp" ] || [ -n "$(find packages plugins tools/local-cluster/src \
   yarn tsc
 fi
 
+# Listed first, so a failing or empty list fails here rather than checking
+# nothing (a loop over a process substitution would not see its failure).
+list="$(node scripts/check-packs.mjs list)"
+if [ -z "$list" ]; then
+  slipway_log "FAILED: found no publishable package under plugins/"
+  exit 1
+fi
+
 failed=()
+checked=0
 while read -r dir tarball; do
   slipway_log "building and packing $dir"
   rm -f "$packs/$tarball"
@@ -33,9 +42,11 @@ while read -r dir tarball; do
   # an interrupted `yarn pack` can leave the rewritten one behind.
   (cd "$dir" && yarn backstage-cli package build && yarn pack -o "$packs/$tarball") </dev/null >&2
   node scripts/check-packs.mjs check "$dir" "$packs/$tarball" || failed+=("$dir")
-done < <(node scripts/check-packs.mjs list)
+  checked=$((checked + 1))
+done <<<"$list"
 
 if [ "${#failed[@]}" -gt 0 ]; then
   slipway_log "FAILED: these packages do not pack correctly: ${failed[*]}"
   exit 1
 fi
+slipway_log "all $checked publishable packages pack correctly (tarballs in $packs)"

@@ -60,6 +60,8 @@ if [ -n "${SLIPWAY_REQUIRE_CLUSTER:-}" ] && [ "$#" -eq 0 ]; then
   slipway_log "running the adoption test (scripts/adoption-test.sh)"
   bash scripts/adoption-test.sh 2>&1 | tee .cache/adoption-test.log
   adoption_passed="$(sed -n 's/^ *\([0-9][0-9]*\) passed.*/\1/p' .cache/adoption-test.log | tail -n 1)"
+else
+  slipway_log "NOT running the browser tests and the adoption test: they need the local cluster and no test arguments"
 fi
 
 # Nothing a test printed may carry the cluster's token or the database's

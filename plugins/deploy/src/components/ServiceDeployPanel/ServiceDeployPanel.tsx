@@ -85,7 +85,13 @@ export function ServiceDeployPanel(props: {
 
   const error = channels.error ?? status.error;
   if (error) {
-    if (error instanceof ResponseError && error.statusCode === 404) {
+    // Only the service's own status answers "not registered"; a 404 from
+    // the channels means the deploy backend is missing.
+    if (
+      error === status.error &&
+      error instanceof ResponseError &&
+      error.statusCode === 404
+    ) {
       if (entity) {
         return (
           <ServiceSetup

@@ -77,16 +77,16 @@ describe('ServiceSetup', () => {
   it('names the required fields that are empty and sends nothing', async () => {
     const deployApi = await apiWithoutService();
     const form = await renderTab(deployApi);
+    // The name is the annotation's: this tab shows that service.
     const name = within(form).getByRole('textbox', { name: /Service name/ });
     expect(name).toHaveValue('checkout');
-    await userEvent.clear(name);
+    expect(name).toHaveAttribute('readonly');
     await userEvent.clear(
       within(form).getByRole('spinbutton', { name: /Port/ }),
     );
     await userEvent.click(
       within(form).getByRole('button', { name: 'Set up deployments' }),
     );
-    expect(within(form).getByText('Service name is required')).toBeVisible();
     expect(
       within(form).getByText('Image repository is required'),
     ).toBeVisible();
@@ -133,6 +133,31 @@ describe('ServiceSetup', () => {
       selector: '.MuiCardHeader-title',
     });
     expect(titles.map(t => t.textContent)).toEqual(['dev', 'staging', 'prod']);
+    expect(
+      screen.queryByRole('form', { name: 'Set up deployments' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('does not overwrite a service registered after the form opened, and shows it', async () => {
+    const deployApi = await apiWithoutService();
+    const form = await renderTab(deployApi);
+    // A template or CI registers checkout while the form is open.
+    deployApi.getServiceStatus.mockResolvedValue({
+      service: registered,
+      channels: [makeChannelStatus({ channel: 'dev' })],
+    });
+    await userEvent.type(
+      within(form).getByRole('textbox', { name: /Image repository/ }),
+      'registry.example.com/other',
+    );
+    await userEvent.click(
+      within(form).getByRole('button', { name: 'Set up deployments' }),
+    );
+
+    await screen.findAllByText(/^(dev|staging|prod)$/, {
+      selector: '.MuiCardHeader-title',
+    });
+    expect(deployApi.registerService).not.toHaveBeenCalled();
     expect(
       screen.queryByRole('form', { name: 'Set up deployments' }),
     ).not.toBeInTheDocument();

@@ -14,7 +14,7 @@ export interface ServiceSetupProps {
   /** The service name the entity's annotation gives; Slipway does not know it yet. */
   service: string;
   entity: Entity;
-  onRegistered: (service: Service) => void;
+  onRegistered: (service: Service | undefined) => void;
 }
 
 /**

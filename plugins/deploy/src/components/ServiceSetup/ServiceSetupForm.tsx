@@ -9,7 +9,7 @@ import Typography from '@material-ui/core/Typography';
 import { RegisterServiceRequest, Service } from '@slipway/plugin-deploy-common';
 import { FormEvent, useId, useState } from 'react';
 import useAsyncFn from 'react-use/esm/useAsyncFn';
-import { deployApiRef } from '../../api';
+import { DeployApi, deployApiRef } from '../../api';
 import {
   SLIPWAY_MANIFESTS_ANNOTATION,
   SLIPWAY_SERVICE_ANNOTATION,
@@ -23,7 +23,20 @@ export interface ServiceSetupFormProps {
   /** The service name the entity's annotation gives. */
   service: string;
   entity: Entity;
-  onRegistered: (service: Service) => void;
+  /** Called once the service is registered: by this form, or meanwhile. */
+  onRegistered: (service: Service | undefined) => void;
+}
+
+async function isRegistered(deployApi: DeployApi, service: string) {
+  try {
+    await deployApi.getServiceStatus(service);
+    return true;
+  } catch (error) {
+    if (error instanceof ResponseError && error.statusCode === 404) {
+      return false;
+    }
+    throw error;
+  }
 }
 
 /** Why registering failed, in words that say what to do. */
@@ -58,6 +71,13 @@ export function ServiceSetupForm(props: ServiceSetupFormProps) {
   const [errors, setErrors] = useState<SetupErrors>({});
   const [state, register] = useAsyncFn(
     async (request: RegisterServiceRequest) => {
+      // Registering is an upsert: a service set up meanwhile (by a template,
+      // CI or another tab) would lose its channel settings to this form's
+      // defaults. So register only what is still unknown, else just show it.
+      if (await isRegistered(deployApi, request.name)) {
+        onRegistered(undefined);
+        return;
+      }
       onRegistered(await deployApi.registerService(request));
     },
     [deployApi, onRegistered],
@@ -81,7 +101,6 @@ export function ServiceSetupForm(props: ServiceSetupFormProps) {
     register(result.request);
   };
 
-  const renamed = values.name.trim() !== service;
   return (
     <InfoCard title="Set up deployments">
       <Typography paragraph>
@@ -96,15 +115,12 @@ export function ServiceSetupForm(props: ServiceSetupFormProps) {
           required
           label="Service name"
           value={values.name}
-          onChange={e => change('name')(e.target.value)}
+          InputProps={{ readOnly: true }}
           error={Boolean(errors.name)}
           helperText={
             errors.name ??
-            (renamed
-              ? `This tab shows the service named by the annotation ${SLIPWAY_SERVICE_ANNOTATION} (${service}): change the annotation too.`
-              : `From the annotation ${SLIPWAY_SERVICE_ANNOTATION}. Its Kubernetes objects are named after it.`)
+            `From the annotation ${SLIPWAY_SERVICE_ANNOTATION}: to use another name, change the annotation. Its Kubernetes objects are named after it.`
           }
-          disabled={state.loading}
         />
         <TextField
           id={`${id}-entity`}
