@@ -96,7 +96,10 @@ function writeCatalog(): string {
     },
     {
       kind: 'Component',
-      metadata: { name: SERVICE },
+      metadata: {
+        name: SERVICE,
+        annotations: { 'slipway.dev/service': SERVICE },
+      },
       spec: {
         type: 'service',
         lifecycle: 'production',

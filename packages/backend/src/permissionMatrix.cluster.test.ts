@@ -78,7 +78,10 @@ function writeCatalog(): string {
     {
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'Component',
-      metadata: { name: SERVICE },
+      metadata: {
+        name: SERVICE,
+        annotations: { 'slipway.dev/service': SERVICE },
+      },
       spec: {
         type: 'service',
         lifecycle: 'production',

@@ -127,6 +127,7 @@ describeOnCluster("a service's own manifests against the local cluster", () => {
         name,
         namespace: 'default',
         annotations: {
+          'slipway.dev/service': name,
           'backstage.io/managed-by-location': `file:${path.join(
             root,
             name,

@@ -2,9 +2,10 @@ import { Entity, parseEntityRef } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 
 /**
- * A catalog in which every `component:default/<name>` exists, owned by
- * `ownerRef` (or by the owner given for that name): tests register services
- * with unique names, and Slipway takes a service's owner from its entity.
+ * A catalog in which every `component:default/<name>` exists, names the
+ * service `<name>` (slipway.dev/service) and is owned by `ownerRef` (or by
+ * the owner given for that name): tests register services with unique names,
+ * and Slipway takes a service's owner from the entity that names it.
  */
 export function catalogOfComponents(
   ownerRef = 'group:default/team-test',
@@ -18,7 +19,11 @@ export function catalogOfComponents(
     return {
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'Component',
-      metadata: { name, namespace },
+      metadata: {
+        name,
+        namespace,
+        annotations: { 'slipway.dev/service': name },
+      },
       spec: {
         type: 'service',
         lifecycle: 'production',
@@ -32,8 +37,12 @@ export function catalogOfComponents(
     getEntitiesByRefs: async ({ entityRefs }) => ({
       items: entityRefs.map(entityOf),
     }),
-    // Its components carry no slipway.dev/service annotation, so no query
-    // by that annotation finds one.
-    getEntities: async () => ({ items: [] }),
+    // The one query Slipway makes: the entities that name a service.
+    getEntities: async query => {
+      const filter = query?.filter as Record<string, string> | undefined;
+      const serviceName = filter?.['metadata.annotations.slipway.dev/service'];
+      const named = serviceName && entityOf(`component:default/${serviceName}`);
+      return { items: named ? [named] : [] };
+    },
   });
 }

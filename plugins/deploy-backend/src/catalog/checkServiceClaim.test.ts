@@ -63,14 +63,16 @@ describe('catalogOwnerOf with the service to register (checkServiceClaim)', () =
     );
   });
 
-  it('lets an entity that names no service register a name nobody claims', async () => {
-    await expect(
-      catalogOwnerOf(
-        catalog,
-        'component:default/unannotated',
-        credentials,
-        'brand-new',
-      ),
-    ).resolves.toBe('group:default/team-growth');
+  it('refuses a name nobody claims with an entity that names no service (400)', async () => {
+    const attempt = catalogOwnerOf(
+      catalog,
+      'component:default/unannotated',
+      credentials,
+      'brand-new',
+    );
+    await expect(attempt).rejects.toMatchObject({ name: 'InputError' });
+    await expect(attempt).rejects.toThrow(
+      'entityRef: component:default/unannotated has no slipway.dev/service annotation; add "slipway.dev/service: brand-new"',
+    );
   });
 });

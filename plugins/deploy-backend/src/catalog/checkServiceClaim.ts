@@ -11,9 +11,10 @@ export const SERVICE_ANNOTATION = 'slipway.dev/service';
  * annotation. Registering the name with another entity would hand it, and
  * the workloads of that name in every channel, to whoever owns that other
  * entity: the team whose entity names the service could then neither set it
- * up nor deploy it. So an entity registers only the service it names (or
- * any, when it names none), and a name some entity claims is registered only
- * with that entity.
+ * up nor deploy it. So an entity registers only the service its annotation
+ * names, and a name another entity claims is registered only with that one.
+ * An entity that names no service registers none: a name taken that way
+ * would stay with its team when the service's own entity later names it.
  */
 export async function checkServiceClaim(
   catalog: CatalogService,
@@ -44,6 +45,11 @@ export async function checkServiceClaim(
       `name: the service "${service}" is named by ${claimants.join(
         ', ',
       )} in the catalog (${SERVICE_ANNOTATION}); register it with that entity`,
+    );
+  }
+  if (named === undefined) {
+    throw new InputError(
+      `entityRef: ${entityRef} has no ${SERVICE_ANNOTATION} annotation; add "${SERVICE_ANNOTATION}: ${service}" to its metadata.annotations and let the catalog refresh it, then register`,
     );
   }
 }

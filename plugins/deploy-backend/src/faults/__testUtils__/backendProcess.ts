@@ -44,7 +44,11 @@ async function main() {
         entities: components.map(name => ({
           apiVersion: 'backstage.io/v1alpha1',
           kind: 'Component',
-          metadata: { name, namespace: 'default' },
+          metadata: {
+            name,
+            namespace: 'default',
+            annotations: { 'slipway.dev/service': name },
+          },
           spec: {
             type: 'service',
             lifecycle: 'production',

@@ -57,8 +57,8 @@ function channelsConfig(overrides: Partial<Record<LifecycleChannel, object>>) {
 }
 
 /**
- * A catalog in which every component exists, owned by team-test; those
- * named in `manifests` carry the annotation that makes Slipway deploy their
+ * A catalog in which every component exists, names the service of its own
+ * name and is owned by team-test; those named in `manifests` carry the annotation that makes Slipway deploy their
  * own manifests, published locally under `root/<name>/deploy`.
  */
 function lifecycleCatalog(root: string, manifests: Set<string>) {
@@ -73,16 +73,17 @@ function lifecycleCatalog(root: string, manifests: Set<string>) {
       metadata: {
         name,
         namespace,
-        ...(manifests.has(name) && {
-          annotations: {
+        annotations: {
+          'slipway.dev/service': name,
+          ...(manifests.has(name) && {
             'backstage.io/managed-by-location': `file:${path.join(
               root,
               name,
               'catalog-info.yaml',
             )}`,
             'slipway.dev/manifests': './deploy',
-          },
-        }),
+          }),
+        },
       },
       spec: {
         type: 'service',
@@ -97,6 +98,12 @@ function lifecycleCatalog(root: string, manifests: Set<string>) {
     getEntitiesByRefs: async ({ entityRefs }) => ({
       items: entityRefs.map(entityOf),
     }),
+    getEntities: async query => {
+      const filter = query?.filter as Record<string, string> | undefined;
+      const serviceName = filter?.['metadata.annotations.slipway.dev/service'];
+      const named = serviceName && entityOf(`component:default/${serviceName}`);
+      return { items: named ? [named] : [] };
+    },
   });
 }
 
