@@ -10,6 +10,7 @@ import {
   DeploymentStatus,
   PublishReleaseRequest,
   RegisterServiceRequest,
+  RenderServiceRequest,
   Service,
   deployApprovePermission,
   deployCreatePermission,
@@ -222,9 +223,7 @@ export async function createRouter(
   // run comes before the catalog entity exists).
   router.post('/services/render', async (req, res) => {
     await credentialsOf(req);
-    const { version, ...request } = req.body as RegisterServiceRequest & {
-      version?: string;
-    };
+    const { version, ...request } = req.body as RenderServiceRequest;
     res.json({ items: deployService.renderChannels(request, version) });
   });
 

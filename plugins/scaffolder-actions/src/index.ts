@@ -22,12 +22,6 @@ export {
   DeployBackendClient,
   DeployBackendError,
 } from './client/DeployBackendClient';
-export type {
-  ChannelSummary,
-  ObjectRef,
-  ProvisionedChannel,
-  RenderedChannel,
-} from './client/DeployBackendClient';
 export {
   createPublishLocalAction,
   type PublishLocalActionOptions,

@@ -1,8 +1,11 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
+  CompareChannels,
   CreateDeploymentRequest,
   Deployment,
   DeploymentDetails,
+  GetPodLogs,
+  GetReleaseChanges,
   ListChannelsResponse,
   ListDeploymentsQuery,
   ListDeploymentsResponse,
@@ -10,6 +13,7 @@ import {
   ListReleasesResponse,
   PipelineResponse,
   PodLogsResponse,
+  PreviewServiceDiff,
   PublishReleaseRequest,
   RegisterServiceRequest,
   Release,
@@ -24,42 +28,33 @@ import {
 // The query shapes are the spec's; the plugin exports them under these names.
 export type { ListReleasesQuery, TeamMetricsQuery };
 
+// The operations' path and query parameters, as one object each: the
+// spec's own types (generated), flattened for callers.
+
 /**
  * Which container's logs to read: the current one, or the one that ran
  * before the last restart (`previous`), which holds a crash's output.
  *
  * @public
  */
-export interface PodLogsRequest {
-  service: string;
-  channel: string;
-  pod: string;
-  container: string;
-  previous?: boolean;
-}
+export type PodLogsRequest = GetPodLogs['path'] & GetPodLogs['query'];
 
 /**
- * A deploy or promotion to preview: what it would change in `channel`.
+ * A deploy or promotion to preview: what it would change in `channel`;
+ * without `version`, the promotion from the previous channel.
  *
  * @public
  */
-export interface SetDiffRequest {
-  service: string;
-  channel: string;
-  /** The version to deploy; absent for the promotion from the previous channel. */
-  version?: string;
-}
+export type SetDiffRequest = PreviewServiceDiff['path'] &
+  PreviewServiceDiff['query'];
 
 /**
  * Two channels of a service to compare: what `head` runs that `base` does not.
  *
  * @public
  */
-export interface CompareChannelsRequest {
-  service: string;
-  base: string;
-  head: string;
-}
+export type CompareChannelsRequest = CompareChannels['path'] &
+  CompareChannels['query'];
 
 /**
  * Two channels of a service whose releases to compare: the releases `head`
@@ -67,11 +62,8 @@ export interface CompareChannelsRequest {
  *
  * @public
  */
-export interface ReleaseChangesRequest {
-  service: string;
-  base: string;
-  head: string;
-}
+export type ReleaseChangesRequest = GetReleaseChanges['path'] &
+  GetReleaseChanges['query'];
 
 /**
  * Slipway's deploy backend (`/api/deploy`), as the frontend calls it.

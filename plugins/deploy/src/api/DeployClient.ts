@@ -84,13 +84,13 @@ export class DeployClient implements DeployApi {
   }
 
   getPodLogs(request: PodLogsRequest): Promise<PodLogsResponse> {
-    const { service, channel, pod, container, previous } = request;
+    const { service, channel, pod, container, previous, tailLines } = request;
     return ok(
       this.client.getPodLogs({
         path: { service, channel, pod },
         // Only ever "true": a server reading the flag as a string would
         // take "false" for true.
-        query: { container, previous: previous || undefined },
+        query: given({ container, previous: previous || undefined, tailLines }),
       }),
     );
   }

@@ -1,11 +1,10 @@
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { createMockActionContext } from '@backstage/plugin-scaffolder-node-test-utils';
-import { Service } from '@slipway/plugin-deploy-common';
+import { ProvisionedChannel, Service } from '@slipway/plugin-deploy-common';
 import yaml from 'yaml';
 import {
   DeployBackendClient,
   DeployBackendError,
-  ProvisionedChannel,
 } from '../client/DeployBackendClient';
 import { createCreateServiceAction } from './createService';
 import { examples } from './createService.examples';

@@ -1,16 +1,15 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
+import { JsonObject } from '@backstage/types';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { createTemplateAction } from '@backstage/plugin-scaffolder-node';
 import {
+  ProvisionedChannel,
   RegisterServiceRequest,
   describeInvalidDnsLabel,
 } from '@slipway/plugin-deploy-common';
-import {
-  DeployBackendClient,
-  ProvisionedChannel,
-} from '../client/DeployBackendClient';
+import { DeployBackendClient } from '../client/DeployBackendClient';
 import { examples } from './createService.examples';
 
 /**
@@ -248,8 +247,13 @@ export function createCreateServiceAction(options: CreateServiceActionOptions) {
           provisioned.push(
             await ctx.checkpoint({
               key: `provision-${input.name}-${channel.name}`,
-              fn: () =>
-                deployBackend.provisionChannel(input.name, channel.name),
+              fn: async () =>
+                plain(
+                  await deployBackend.provisionChannel(
+                    input.name,
+                    channel.name,
+                  ),
+                ),
             }),
           );
         } catch (error) {
@@ -308,4 +312,20 @@ function commandOf(command: string | string[] | undefined) {
     return command.trim() ? ['sh', '-c', command] : undefined;
   }
   return command?.length ? command : undefined;
+}
+
+/**
+ * What provisioning applied, as the JSON value a checkpoint stores (the
+ * generated model is an interface, which TypeScript does not take for one).
+ */
+function plain({
+  channel,
+  namespace,
+  objects,
+}: ProvisionedChannel): ProvisionedChannel & JsonObject {
+  return {
+    channel,
+    namespace,
+    objects: objects.map(({ kind, name }) => ({ kind, name })),
+  };
 }

@@ -8,7 +8,11 @@ import {
   DefaultApiClient,
   Deployment,
   DeploymentDetails,
+  ProvisionedChannel,
   RegisterServiceRequest,
+  ReleaseChannel,
+  RenderServiceRequest,
+  RenderedChannel,
   RequestOptions,
   Service,
   TypedResponse,
@@ -26,50 +30,6 @@ export class DeployBackendError extends Error {
     super(message);
     this.name = 'DeployBackendError';
   }
-}
-
-// Type aliases, not interfaces: checkpoint results must be JSON values.
-
-/**
- * An object Slipway creates, as the actions report it.
- *
- * @public
- */
-export type ObjectRef = {
-  kind: string;
-  name: string;
-};
-
-/**
- * The objects Slipway would create for a service in one channel (`POST /services/render`).
- *
- * @public
- */
-export interface RenderedChannel {
-  channel: string;
-  namespace: string;
-  objects: Array<{ kind: string; metadata: { name: string } }>;
-}
-
-/**
- * What provisioning applied in one channel.
- *
- * @public
- */
-export type ProvisionedChannel = {
-  channel: string;
-  namespace: string;
-  objects: ObjectRef[];
-};
-
-/**
- * A release channel, as far as the actions need it.
- *
- * @public
- */
-export interface ChannelSummary {
-  name: string;
-  order: number;
 }
 
 /**
@@ -95,7 +55,7 @@ export class DeployBackendClient {
     });
   }
 
-  async listChannels(): Promise<ChannelSummary[]> {
+  async listChannels(): Promise<ReleaseChannel[]> {
     const { items } = await this.call('GET', options =>
       this.client.listChannels({}, options),
     );
@@ -123,17 +83,12 @@ export class DeployBackendClient {
   }
 
   async renderService(
-    request: RegisterServiceRequest,
-    version?: string,
+    request: RenderServiceRequest,
   ): Promise<RenderedChannel[]> {
     const { items } = await this.call('POST', options =>
-      this.client.renderService(
-        { body: { ...request, ...(version && { version }) } },
-        options,
-      ),
+      this.client.renderService({ body: request }, options),
     );
-    // The spec leaves rendered objects open; Slipway's all carry kind and name.
-    return items as unknown as RenderedChannel[];
+    return items;
   }
 
   provisionChannel(
