@@ -151,6 +151,13 @@ describeOnCluster("a service's own manifests against the local cluster", () => {
     const catalog = catalogServiceMock.mock({
       getEntityByRef: async ref =>
         entityOf(typeof ref === 'string' ? ref.split('/').pop()! : ref.name),
+      // The entities that name a service: its own.
+      getEntities: async query => {
+        const filter = query?.filter as Record<string, string> | undefined;
+        const serviceName =
+          filter?.['metadata.annotations.slipway.dev/service'];
+        return { items: serviceName ? [entityOf(serviceName)] : [] };
+      },
     });
     const backend = await startTestBackend({
       features: [
