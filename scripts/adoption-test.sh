@@ -179,6 +179,10 @@ fs.writeFileSync(rootFile, `${JSON.stringify(root, null, 2)}\n`);
 fs.writeFileSync(path.join(path.dirname(app), 'versions.json'), `${JSON.stringify(versions, null, 2)}\n`);
 EOF
 
+# A stranger's first install writes the new app's lockfile. Under CI=true yarn
+# forbids that (immutable installs), which is right for this repository and
+# wrong for an app being set up: allow it for the app's install and adds.
+export YARN_ENABLE_IMMUTABLE_INSTALLS=false
 (cd "$app" && yarn install) </dev/null >"$work/install.log" 2>&1
 
 # The READMEs' commands, word for word. `yarn add` without a range asks the
