@@ -1,4 +1,5 @@
 import { TestDatabases } from '@backstage/backend-test-utils';
+import knexFactory from 'knex';
 import {
   applyDatabaseMigrations,
   rollbackDatabaseMigrations,
@@ -104,6 +105,31 @@ describe('migrations', () => {
       await applyDatabaseMigrations(knex);
       expect(await knex.schema.hasTable('deployments')).toBe(true);
       await knex.destroy();
+    },
+  );
+
+  it.each(databases.eachSupportedId().filter(([id]) => id === 'POSTGRES_15'))(
+    'lets replicas that start together on an empty %p database all come up',
+    async databaseId => {
+      // Each round a fresh database and four replicas' connections: they
+      // race to create knex's lock table, then for the lock.
+      for (let round = 0; round < 3; round++) {
+        const first = await databases.init(databaseId);
+        const replicas = [
+          first,
+          ...[1, 2, 3].map(() => knexFactory(first.client.config)),
+        ];
+        const outcomes = await Promise.allSettled(
+          replicas.map(replica => applyDatabaseMigrations(replica)),
+        );
+        expect(
+          outcomes.map(o =>
+            o.status === 'rejected' ? String(o.reason) : 'up',
+          ),
+        ).toEqual(['up', 'up', 'up', 'up']);
+        expect(await first.schema.hasTable('deployments')).toBe(true);
+        await Promise.all(replicas.slice(1).map(replica => replica.destroy()));
+      }
     },
   );
 });
