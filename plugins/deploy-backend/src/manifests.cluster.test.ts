@@ -17,6 +17,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { answerNamingService } from './__testUtils__/answerNamingService';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   CoreV1Api,
@@ -151,13 +152,7 @@ describeOnCluster("a service's own manifests against the local cluster", () => {
     const catalog = catalogServiceMock.mock({
       getEntityByRef: async ref =>
         entityOf(typeof ref === 'string' ? ref.split('/').pop()! : ref.name),
-      // The entities that name a service: its own.
-      getEntities: async query => {
-        const filter = query?.filter as Record<string, string> | undefined;
-        const serviceName =
-          filter?.['metadata.annotations.slipway.dev/service'];
-        return { items: serviceName ? [entityOf(serviceName)] : [] };
-      },
+      getEntities: answerNamingService(entityOf),
     });
     const backend = await startTestBackend({
       features: [

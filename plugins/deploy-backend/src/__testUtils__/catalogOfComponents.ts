@@ -1,5 +1,6 @@
 import { Entity, parseEntityRef } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { answerNamingService } from './answerNamingService';
 
 /**
  * A catalog in which every `component:default/<name>` exists, names the
@@ -37,12 +38,8 @@ export function catalogOfComponents(
     getEntitiesByRefs: async ({ entityRefs }) => ({
       items: entityRefs.map(entityOf),
     }),
-    // The one query Slipway makes: the entities that name a service.
-    getEntities: async query => {
-      const filter = query?.filter as Record<string, string> | undefined;
-      const serviceName = filter?.['metadata.annotations.slipway.dev/service'];
-      const named = serviceName && entityOf(`component:default/${serviceName}`);
-      return { items: named ? [named] : [] };
-    },
+    getEntities: answerNamingService(service =>
+      entityOf(`component:default/${service}`),
+    ),
   });
 }

@@ -6,6 +6,11 @@ import { CatalogService } from '@backstage/plugin-catalog-node';
 /** The annotation by which a catalog entity names its Slipway service. */
 export const SERVICE_ANNOTATION = 'slipway.dev/service';
 
+/** The catalog filter for the entities whose annotation names `service`. */
+export function namingService(service: string) {
+  return { [`metadata.annotations.${SERVICE_ANNOTATION}`]: service };
+}
+
 /**
  * A service name belongs to the catalog entity that names it in its
  * annotation. Registering the name with another entity would hand it, and
@@ -31,7 +36,7 @@ export async function checkServiceClaim(
   }
   const { items } = await catalog.getEntities(
     {
-      filter: { [`metadata.annotations.${SERVICE_ANNOTATION}`]: service },
+      filter: namingService(service),
       fields: ['kind', 'metadata.name', 'metadata.namespace'],
     },
     { credentials },

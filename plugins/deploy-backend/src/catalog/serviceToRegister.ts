@@ -2,7 +2,7 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { DeployServiceResource } from '../permissions/resources';
-import { SERVICE_ANNOTATION } from './checkServiceClaim';
+import { namingService } from './checkServiceClaim';
 import { ownerOf } from './entityOwner';
 
 /**
@@ -19,7 +19,7 @@ export async function serviceToRegister(
 ): Promise<DeployServiceResource | undefined> {
   const { items } = await catalog.getEntities(
     {
-      filter: { [`metadata.annotations.${SERVICE_ANNOTATION}`]: name },
+      filter: namingService(name),
       fields: [
         'kind',
         'metadata.name',

@@ -8,6 +8,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { Entity, parseEntityRef } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { answerNamingService } from '../../__testUtils__/answerNamingService';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { JsonObject } from '@backstage/types';
 import {
@@ -98,12 +99,9 @@ function lifecycleCatalog(root: string, manifests: Set<string>) {
     getEntitiesByRefs: async ({ entityRefs }) => ({
       items: entityRefs.map(entityOf),
     }),
-    getEntities: async query => {
-      const filter = query?.filter as Record<string, string> | undefined;
-      const serviceName = filter?.['metadata.annotations.slipway.dev/service'];
-      const named = serviceName && entityOf(`component:default/${serviceName}`);
-      return { items: named ? [named] : [] };
-    },
+    getEntities: answerNamingService(service =>
+      entityOf(`component:default/${service}`),
+    ),
   });
 }
 
